@@ -1,0 +1,11 @@
+namespace Handoff.Domain.Cards;
+
+/// <summary>Card lifecycle rules. Bound from configuration section "Handoff:Cards".</summary>
+public sealed class CardOptions
+{
+    /// <summary>After Resume SI Automation, the reasons of the resolved card are not raised again for this long.</summary>
+    public TimeSpan ReasonCooldown { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The label shown on every card.</summary>
+    public string Label { get; set; } = "SI Human Handoff";
+}

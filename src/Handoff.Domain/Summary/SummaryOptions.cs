@@ -1,0 +1,14 @@
+namespace Handoff.Domain.Summary;
+
+/// <summary>How the deterministic summary words the engagement score. Bound from configuration section "Handoff:Summary".</summary>
+public sealed class SummaryOptions
+{
+    /// <summary>
+    /// "Highly engaged" from this score. Same default as the BUYING_SIGNALS threshold, so a card raised for
+    /// buying signals never calls the contact merely "engaged".
+    /// </summary>
+    public int HighlyEngagedMinScore { get; set; } = 70;
+
+    /// <summary>"Engaged" from this score, "lightly engaged" below: roughly a few strong signals in the last half-life.</summary>
+    public int EngagedMinScore { get; set; } = 40;
+}

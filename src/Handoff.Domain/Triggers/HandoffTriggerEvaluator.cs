@@ -1,0 +1,174 @@
+using Handoff.Domain.Model;
+using Handoff.Domain.Scoring;
+using Handoff.Domain.Text;
+
+namespace Handoff.Domain.Triggers;
+
+/// <summary>
+/// Decides which handoff reasons (SPEC section 4) hold for a contact right now, each with evidence a
+/// salesperson can read: built only from the contact's events and assessment, with the numbers that made it.
+/// Pure: "now" is passed in and events after it are ignored.
+/// </summary>
+public sealed class HandoffTriggerEvaluator
+{
+    private readonly TriggerOptions options;
+    private readonly EngagementScorer scorer;
+    private readonly SentimentAnalyzer sentiment;
+    private readonly (string[][] Phrases, string Label)[] judgementChecks;
+
+    public HandoffTriggerEvaluator(TriggerOptions options, EngagementScorer scorer, SentimentAnalyzer sentiment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(scorer);
+        ArgumentNullException.ThrowIfNull(sentiment);
+        this.options = options;
+        this.scorer = scorer;
+        this.sentiment = sentiment;
+        judgementChecks =
+        [
+            (TextTokens.Phrases(options.AsksForPersonPhrases), "Asked to speak with a person"),
+            (TextTokens.Phrases(options.NegotiationPhrases), "Asked about price or terms"),
+            (TextTokens.Phrases(options.LegalPhrases), "Raised a legal or contract question"),
+            (TextTokens.Phrases(options.ComplaintPhrases), "Complained"),
+        ];
+    }
+
+    /// <summary>The reasons that hold at <paramref name="now"/>, in <see cref="HandoffReason"/> order; empty when none does.</summary>
+    public IReadOnlyList<ReasonFinding> Evaluate(
+        ContactProfile profile, IReadOnlyList<EngagementEvent> events, EngagementAssessment assessment, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(assessment);
+        var past = events.Where(e => e.OccurredAt <= now).ToList();
+        var findings = new List<ReasonFinding>();
+        if (past.Count == 0)
+        {
+            return findings;
+        }
+
+        Add(findings, HandoffReason.BuyingSignals, BuyingSignals(profile, assessment));
+        Add(findings, HandoffReason.AutomationExhausted, AutomationExhausted(past, now));
+        Add(findings, HandoffReason.NeedsHumanJudgement, NeedsHumanJudgement(past, now));
+        Add(findings, HandoffReason.CriticalMoment, CriticalMoment(profile, past, assessment, now));
+        return findings;
+    }
+
+    private static void Add(List<ReasonFinding> findings, HandoffReason reason, List<string> evidence)
+    {
+        if (evidence.Count > 0)
+        {
+            findings.Add(new ReasonFinding(reason, evidence));
+        }
+    }
+
+    private List<string> BuyingSignals(ContactProfile profile, EngagementAssessment assessment)
+    {
+        if (assessment.Score < options.BuyingSignalsMinScore
+            || assessment.Trend != Trend.Rising
+            || profile.Phase != options.BuyingSignalsPhase)
+        {
+            return [];
+        }
+
+        return [$"Score {assessment.Score} and rising ({Wording.Signed(assessment.TrendDelta)} in {Wording.Duration(scorer.TrendWindow)}) in the {Wording.Phase(profile.Phase)} phase"];
+    }
+
+    /// <summary>Touches after the last inbound response are by definition unanswered.</summary>
+    private List<string> AutomationExhausted(List<EngagementEvent> past, DateTimeOffset now)
+    {
+        var lastResponse = past.Where(e => e.IsInboundResponse).Select(e => (DateTimeOffset?)e.OccurredAt).Max();
+        var touches = past
+            .Where(e => e.Type == EventType.SiTouchSent && (lastResponse is null || e.OccurredAt > lastResponse))
+            .ToList();
+        var channels = touches.Where(t => t.Channel is not null).Select(t => t.Channel!.Value).Distinct().Order().ToList();
+        if (touches.Count < options.AutomationExhaustedMinTouches || channels.Count < options.AutomationExhaustedMinChannels)
+        {
+            return [];
+        }
+
+        var since = lastResponse is { } last
+            ? $" since the contact last responded {Wording.Duration(now - last)} ago, none answered"
+            : ", none answered; the contact has never responded";
+        return [$"{touches.Count} automated touches over {Wording.List([.. channels.Select(Wording.Channel)])}{since}"];
+    }
+
+    /// <summary>
+    /// One line per kind of request (quoting the newest message that makes it), plus a negative tone of the
+    /// latest message when that message is not already quoted.
+    /// </summary>
+    private List<string> NeedsHumanJudgement(List<EngagementEvent> past, DateTimeOffset now)
+    {
+        var messages = past
+            .Where(e => e.IsInboundMessage && e.OccurredAt >= now - options.JudgementLookback)
+            .OrderByDescending(e => e.OccurredAt)
+            .ThenByDescending(e => e.EventId, StringComparer.Ordinal)
+            .Select(e => (Event: e, Words: TextTokens.Split(e.Text!)))
+            .ToList();
+        var evidence = new List<string>();
+        if (messages.Count == 0)
+        {
+            return evidence;
+        }
+
+        var quoted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (phrases, label) in judgementChecks)
+        {
+            var hit = messages.FirstOrDefault(m => TextTokens.ContainsAny(m.Words, phrases)).Event;
+            if (hit is not null)
+            {
+                evidence.Add($"{label}: {Wording.Quote(hit.Text!, options.QuoteMaxLength)}");
+                quoted.Add(hit.EventId);
+            }
+        }
+
+        var latest = messages[0].Event;
+        if (!quoted.Contains(latest.EventId) && sentiment.Classify(latest.Text!) == Sentiment.Negative)
+        {
+            evidence.Add($"Latest message reads negative: {Wording.Quote(latest.Text!, options.QuoteMaxLength)}");
+        }
+
+        return evidence;
+    }
+
+    private List<string> CriticalMoment(
+        ContactProfile profile, List<EngagementEvent> past, EngagementAssessment assessment, DateTimeOffset now)
+    {
+        var evidence = new List<string>();
+
+        var views = past.Count(e => e.Type == EventType.ProposalViewed && e.OccurredAt >= now - options.ProposalViewWindow);
+        if (views >= options.ProposalViewsForCriticalMoment)
+        {
+            evidence.Add($"Viewed the proposal {Wording.Times(views)} in the last {Wording.Duration(options.ProposalViewWindow)}");
+        }
+
+        if (profile.Phase == options.MeetingPhase && NextMeeting(past, now) is { } meeting)
+        {
+            evidence.Add($"Meeting booked for {Wording.Duration(meeting - now)} from now, in the {Wording.Phase(profile.Phase)} phase");
+        }
+
+        var before = scorer.ScoreAt(past, now - options.ScoreJumpWindow);
+        var jump = assessment.Score - before;
+        if (jump >= options.ScoreJumpPoints)
+        {
+            evidence.Add($"Score jumped {jump} points in the last {Wording.Duration(options.ScoreJumpWindow)} (from {before} to {assessment.Score})");
+        }
+
+        return evidence;
+    }
+
+    /// <summary>
+    /// The earliest booked meeting within the horizon. Events carry no appointment id, so a later
+    /// cancellation cancels a booking when it names the same appointment time or names none.
+    /// </summary>
+    private DateTimeOffset? NextMeeting(List<EngagementEvent> past, DateTimeOffset now)
+    {
+        var cancellations = past.Where(e => e.Type == EventType.AppointmentCancelled).ToList();
+        return past
+            .Where(b => b.Type == EventType.AppointmentBooked
+                && b.AppointmentTime > now
+                && b.AppointmentTime <= now + options.MeetingHorizon
+                && !cancellations.Any(c => c.OccurredAt > b.OccurredAt && (c.AppointmentTime is null || c.AppointmentTime == b.AppointmentTime)))
+            .Min(b => b.AppointmentTime);
+    }
+}
