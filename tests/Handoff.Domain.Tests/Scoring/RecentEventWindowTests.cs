@@ -1,0 +1,41 @@
+using Handoff.Domain.Model;
+using Handoff.Domain.Scoring;
+using Handoff.Domain.Tests.Support;
+
+namespace Handoff.Domain.Tests.Scoring;
+
+public sealed class RecentEventWindowTests
+{
+    private static readonly DateTimeOffset Now = Ev.Now;
+
+    [Fact]
+    public void Sorts_by_time_then_event_id()
+    {
+        var tieB = Ev.At(EventType.EmailOpened, Now.AddHours(-1)) with { EventId = "b" };
+        var tieA = Ev.At(EventType.EmailClicked, Now.AddHours(-1)) with { EventId = "a" };
+        var older = Ev.DaysAgo(EventType.PageViewed, 2);
+
+        var trimmed = RecentEventWindow.Trim([tieB, older, tieA], Now, new ScoringOptions());
+
+        Assert.Equal([older, tieA, tieB], trimmed);
+    }
+
+    [Fact]
+    public void Drops_events_older_than_the_window()
+    {
+        var options = new ScoringOptions { RecentEventWindow = TimeSpan.FromDays(30) };
+        var edge = Ev.DaysAgo(EventType.EmailOpened, 30);
+        var tooOld = Ev.At(EventType.EmailOpened, Now.AddDays(-30).AddSeconds(-1));
+
+        Assert.Equal([edge], RecentEventWindow.Trim([tooOld, edge], Now, options));
+    }
+
+    [Fact]
+    public void Keeps_only_the_newest_events()
+    {
+        var options = new ScoringOptions { MaxRecentEvents = 2 };
+        var events = Enumerable.Range(1, 5).Select(h => Ev.HoursAgo(EventType.EmailOpened, h)).ToList();
+
+        Assert.Equal([events[1], events[0]], RecentEventWindow.Trim(events, Now, options));
+    }
+}
