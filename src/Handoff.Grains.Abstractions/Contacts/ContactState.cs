@@ -1,0 +1,42 @@
+using Handoff.Domain.Model;
+using Handoff.Grains.Notifications;
+
+namespace Handoff.Grains.Contacts;
+
+/// <summary>Everything one contact grain persists; written once per change.</summary>
+[GenerateSerializer, Alias("handoff.ContactState")]
+public sealed class ContactState
+{
+    /// <summary>False until the contact is upserted or receives its first event.</summary>
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public string DisplayName { get; set; } = "";
+    [Id(2)] public string OwnerUserId { get; set; } = "";
+    [Id(3)] public LifecycleStage Stage { get; set; } = LifecycleStage.Lead;
+    [Id(4)] public PipelinePhase Phase { get; set; } = PipelinePhase.Discover;
+    [Id(5)] public bool AutoEngage { get; set; } = true;
+    [Id(6)] public OutreachPauseState? Pause { get; set; }
+    [Id(7)] public bool Unsubscribed { get; set; }
+    [Id(8)] public List<StoredEvent> RecentEvents { get; set; } = [];
+    [Id(9)] public EngagementState Engagement { get; set; } = EngagementState.Initial;
+    /// <summary>The latest card: active, or the last one resolved.</summary>
+    [Id(10)] public CardState? Card { get; set; }
+    /// <summary>The inbox and delivery id under which the active card's notification sits.</summary>
+    [Id(11)] public InboxAddress? CardInbox { get; set; }
+    [Id(12)] public string CardDeliveryId { get; set; } = "";
+    /// <summary>Reasons and time of the last card resolved by Resume SI Automation (the cooldown).</summary>
+    [Id(13)] public IReadOnlyList<HandoffReason> LastResumedReasons { get; set; } = [];
+    [Id(14)] public DateTimeOffset? LastResumedAt { get; set; }
+    [Id(15)] public List<HistoryRecord> History { get; set; } = [];
+    [Id(16)] public long LastHistorySequence { get; set; }
+    [Id(17)] public List<OutreachMessageState> Outbox { get; set; } = [];
+    /// <summary>Event ids seen within the dedupe window, with the time each event occurred (which decides when it may be forgotten).</summary>
+    [Id(18)] public Dictionary<string, DateTimeOffset> SeenEventIds { get; set; } = [];
+    [Id(19)] public List<PendingEffect> PendingEffects { get; set; } = [];
+    [Id(20)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(21)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>When the latest applied stage, phase and owner changes happened, so older events cannot overwrite newer facts.</summary>
+    [Id(22)] public DateTimeOffset? StageChangedAt { get; set; }
+    [Id(23)] public DateTimeOffset? PhaseChangedAt { get; set; }
+    [Id(24)] public DateTimeOffset? OwnerChangedAt { get; set; }
+    [Id(25)] public long CardsRaised { get; set; }
+}

@@ -1,0 +1,54 @@
+using Handoff.Domain.Model;
+
+namespace Handoff.Grains.Contacts;
+
+/// <summary>
+/// One contact of one tenant (key: "{tenant}/{contactId}"): profile, score, card, controls, audit trail and
+/// outbound queue. Not reentrant: each call sees and leaves a consistent state.
+/// Actions take the card id the caller acts on and fail with <see cref="StaleCardException"/> when it is not current.
+/// </summary>
+[Alias("handoff.IContactGrain")]
+public interface IContactGrain : IGrainWithStringKey
+{
+    [Alias("Upsert")]
+    Task<ContactSnapshot> Upsert(ProfileUpdate update);
+
+    /// <exception cref="ContactNotFoundException"/>
+    [Alias("Get")]
+    Task<ContactSnapshot> Get();
+
+    /// <summary>Applies the events not seen before (by event id) and stores the result before returning.</summary>
+    [Alias("Ingest")]
+    Task<IngestOutcome> Ingest(IReadOnlyList<StoredEvent> events);
+
+    [Alias("SetAutoEngage")]
+    Task<ContactSnapshot> SetAutoEngage(bool enabled, string cardId, string actorUserId);
+
+    [Alias("AssignOwner")]
+    Task<ContactSnapshot> AssignOwner(string ownerUserId, string cardId, string actorUserId);
+
+    [Alias("GetHistory")]
+    Task<HistoryPage> GetHistory(long afterSequence, int pageSize);
+
+    [Alias("ResumeAutomation")]
+    Task<ContactSnapshot> ResumeAutomation(string cardId, string actorUserId);
+
+    [Alias("PauseAllOutreach")]
+    Task<ContactSnapshot> PauseAllOutreach(string cardId, string actorUserId, string reason);
+
+    [Alias("ResumeOutreach")]
+    Task<ContactSnapshot> ResumeOutreach(string cardId, string actorUserId);
+
+    [Alias("QueueMessage")]
+    Task<OutreachMessageState> QueueMessage(NewOutreachMessage message);
+
+    [Alias("ListMessages")]
+    Task<OutboxPage> ListMessages(int offset, int pageSize);
+
+    [Alias("CheckOutreach")]
+    Task<GateAnswer> CheckOutreach(MessageSource source);
+
+    /// <summary>Marks and returns the messages that may be sent now; each is handed out once.</summary>
+    [Alias("ClaimDueMessages")]
+    Task<IReadOnlyList<OutreachMessageState>> ClaimDueMessages(int max);
+}

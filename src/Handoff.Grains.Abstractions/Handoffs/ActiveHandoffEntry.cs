@@ -1,0 +1,24 @@
+using Handoff.Domain.Model;
+
+namespace Handoff.Grains.Handoffs;
+
+/// <summary>One active card in the tenant's list of handoffs.</summary>
+[GenerateSerializer, Immutable, Alias("handoff.ActiveHandoffEntry")]
+public sealed record ActiveHandoffEntry
+{
+    [Id(0)] public required string ContactId { get; init; }
+    [Id(1)] public required string ContactDisplayName { get; init; }
+    [Id(2)] public required string OwnerUserId { get; init; }
+    [Id(3)] public required string CardId { get; init; }
+    [Id(4)] public required int CardVersion { get; init; }
+    [Id(5)] public required IReadOnlyList<HandoffReason> Reasons { get; init; }
+    [Id(6)] public required int ScoreAtRaise { get; init; }
+    [Id(7)] public required DateTimeOffset CreatedAt { get; init; }
+}
+
+public enum OwnerFilter { All = 1, Owner = 2, Unassigned = 3 }
+
+[GenerateSerializer, Immutable, Alias("handoff.ActiveHandoffPage")]
+public sealed record ActiveHandoffPage(
+    [property: Id(0)] IReadOnlyList<ActiveHandoffEntry> Handoffs,
+    [property: Id(1)] int NextOffset);

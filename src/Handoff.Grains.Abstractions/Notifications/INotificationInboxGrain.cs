@@ -1,0 +1,42 @@
+using Orleans.Concurrency;
+
+namespace Handoff.Grains.Notifications;
+
+/// <summary>Receives live notifications from an inbox. Held by a stream handler for as long as its subscriber listens.</summary>
+public interface IInboxObserver : IGrainObserver
+{
+    [OneWay]
+    Task OnNotification(NotificationRecord notification);
+}
+
+/// <summary>One inbox: a user's, a tenant's unassigned inbox, or its team inbox. Key: "{tenant}/{InboxAddress.KeySuffix}".</summary>
+[Alias("handoff.INotificationInboxGrain")]
+public interface INotificationInboxGrain : IGrainWithStringKey
+{
+    /// <summary>Adds the notice, or updates the notification already placed under its delivery id.</summary>
+    [Alias("Deliver")]
+    Task<NotificationRecord> Deliver(NotificationNotice notice);
+
+    /// <summary>Resolves the unresolved notifications of a card; a no-op when there are none.</summary>
+    [Alias("Resolve")]
+    Task Resolve(string cardId, NotificationResolution resolution, DateTimeOffset at);
+
+    /// <summary>Newest first, older than <paramref name="beforeSequence"/> (0: from the newest).</summary>
+    [Alias("List")]
+    Task<NotificationPage> List(long beforeSequence, int pageSize, bool unreadOnly);
+
+    /// <summary>Oldest first, after <paramref name="afterSequence"/>.</summary>
+    [Alias("ReadAfter")]
+    Task<IReadOnlyList<NotificationRecord>> ReadAfter(long afterSequence, int max);
+
+    /// <summary>Returns the unread count afterwards.</summary>
+    [Alias("MarkRead")]
+    Task<int> MarkRead(IReadOnlyList<long> sequences, long upToSequence);
+
+    /// <summary>Registers or renews a live subscriber; it must renew before the inbox's subscription lifetime runs out.</summary>
+    [Alias("Subscribe")]
+    Task Subscribe(IInboxObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(IInboxObserver observer);
+}

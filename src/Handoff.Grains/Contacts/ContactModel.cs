@@ -1,0 +1,550 @@
+using Handoff.Domain.Cards;
+using Handoff.Domain.Model;
+using Handoff.Domain.Outreach;
+using Handoff.Domain.Scoring;
+using Handoff.Domain.Summary;
+using Handoff.Domain.Triggers;
+using Handoff.Grains.Handoffs;
+using Handoff.Grains.Notifications;
+
+namespace Handoff.Grains.Contacts;
+
+/// <summary>
+/// The rules of one contact applied to its stored state: events in, card transitions, actions, the outbound queue.
+/// Every change that other grains must learn of is queued in <see cref="ContactState.PendingEffects"/> in the same
+/// state write. No I/O here: the grain loads, calls, saves and delivers.
+/// </summary>
+internal sealed class ContactModel(ContactState state, string tenantId, string contactId, HandoffEngine engine)
+{
+    private const string SystemActor = "";
+
+    public ContactState State { get; } = state;
+
+    public void EnsureExists(DateTimeOffset now)
+    {
+        if (State.Exists)
+        {
+            return;
+        }
+
+        State.Exists = true;
+        State.CreatedAt = now;
+        State.UpdatedAt = now;
+    }
+
+    public ContactSnapshot Snapshot(DateTimeOffset now)
+    {
+        var engagement = State.Engagement;
+        if (State.RecentEvents.Count > 0)
+        {
+            // Scores decay with time: the sidebar shows the score as of now, not as of the last event.
+            var assessment = engine.Scorer.Assess(DomainEvents(), now);
+            engagement = engagement with
+            {
+                Score = assessment.Score,
+                Trend = assessment.Trend,
+                TrendDelta = assessment.TrendDelta,
+                Sentiment = assessment.Sentiment,
+            };
+        }
+
+        return new ContactSnapshot
+        {
+            TenantId = tenantId,
+            ContactId = contactId,
+            DisplayName = State.DisplayName,
+            OwnerUserId = State.OwnerUserId,
+            Stage = State.Stage,
+            Phase = State.Phase,
+            Engagement = engagement,
+            AutoEngage = State.AutoEngage,
+            Pause = State.Pause,
+            Unsubscribed = State.Unsubscribed,
+            Card = State.Card,
+            CreatedAt = State.CreatedAt,
+            UpdatedAt = State.UpdatedAt,
+        };
+    }
+
+    /// <summary>Forgets event ids old enough that an event carrying them is refused at ingest anyway.</summary>
+    public void ForgetExpiredEventIds(DateTimeOffset now)
+    {
+        var horizon = now - engine.Contacts.DedupeWindow;
+        foreach (var (eventId, occurredAt) in State.SeenEventIds)
+        {
+            if (occurredAt < horizon)
+            {
+                State.SeenEventIds.Remove(eventId);
+            }
+        }
+    }
+
+    /// <summary>Applies the events whose ids were not seen before; returns how many were new.</summary>
+    public async ValueTask<IngestOutcome> IngestAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var fresh = new List<StoredEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (State.SeenEventIds.TryAdd(e.EventId, e.OccurredAt))
+            {
+                fresh.Add(e);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return new IngestOutcome(0, events.Count);
+        }
+
+        EnsureExists(now);
+        foreach (var e in fresh.OrderBy(e => e.OccurredAt))
+        {
+            ApplyProfileFacts(e, now);
+        }
+
+        var window = RecentEventWindow.Trim(State.RecentEvents.Concat(fresh).Select(e => e.ToDomain()), now, engine.Scoring);
+        State.RecentEvents = window.Select(e => e.ToStored()).ToList();
+        var latest = fresh.Max(e => e.OccurredAt);
+        State.Engagement = State.Engagement with
+        {
+            TotalEventCount = State.Engagement.TotalEventCount + fresh.Count,
+            LastEventAt = State.Engagement.LastEventAt is { } last && last > latest ? last : latest,
+        };
+
+        await EvaluateAsync(now, cancellationToken);
+        return new IngestOutcome(fresh.Count, events.Count - fresh.Count);
+    }
+
+    public async ValueTask UpsertAsync(ProfileUpdate update, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        EnsureExists(now);
+        if (update.DisplayName is { } name)
+        {
+            State.DisplayName = name;
+        }
+
+        if (update.Stage is { } stage)
+        {
+            State.Stage = stage;
+            State.StageChangedAt = now;
+        }
+
+        if (update.Phase is { } phase)
+        {
+            State.Phase = phase;
+            State.PhaseChangedAt = now;
+        }
+
+        if (update.OwnerUserId is { } owner && owner != State.OwnerUserId)
+        {
+            Reassign(owner, update.ActorUserId, now);
+        }
+
+        State.UpdatedAt = now;
+        if (State.RecentEvents.Count > 0)
+        {
+            // A phase or stage change can make a reason fire (BUYING_SIGNALS needs the WIN phase).
+            await EvaluateAsync(now, cancellationToken);
+        }
+    }
+
+    /// <summary>Throws when <paramref name="cardId"/> is not the card the contact shows now (empty: none).</summary>
+    public void EnsureCurrentCard(string cardId)
+    {
+        var current = State.Card?.CardId ?? "";
+        if (cardId != current)
+        {
+            throw new StaleCardException(cardId, current);
+        }
+    }
+
+    /// <returns>False when the card was already resolved (a repeated press).</returns>
+    public bool ResumeAutomation(string cardId, string actor, DateTimeOffset now)
+    {
+        if (cardId.Length == 0)
+        {
+            throw new StaleCardException(cardId, State.Card?.CardId ?? "");
+        }
+
+        EnsureCurrentCard(cardId);
+        var card = State.Card!;
+        if (!card.IsActive)
+        {
+            return false;
+        }
+
+        State.Card = card with
+        {
+            Status = CardStatus.Resolved,
+            Resolution = CardResolution.Resumed,
+            ResolvedAt = now,
+            ResolvedByUserId = actor,
+            UpdatedAt = now,
+            Actions = [.. card.Actions, new ActionRecord(ActionKind.ResumeAutomation, actor, now)],
+        };
+        State.LastResumedReasons = card.Reasons.Select(r => r.Reason).ToList();
+        State.LastResumedAt = now;
+        State.AutoEngage = true;
+        State.Pause = null;
+        State.Engagement = State.Engagement with { Recommendation = Recommendation.ContinueAutomation, Reasons = [] };
+        AddHistory(HistoryKind.AutomationResumed, actor, now, "Resume SI Automation: automation on, outreach resumed, held messages released.");
+        AddHistory(HistoryKind.CardResolved, actor, now, "Card resolved: SI automation resumed.");
+        State.PendingEffects.Add(new ResolveNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), card.CardId, NotificationResolution.CardResolved, now));
+        State.PendingEffects.Add(new UnindexHandoff(contactId, card.CardId));
+        State.CardInbox = null;
+        RefreshHolds();
+        State.UpdatedAt = now;
+        return true;
+    }
+
+    public bool PauseAllOutreach(string cardId, string actor, string reason, DateTimeOffset now)
+    {
+        EnsureCurrentCard(cardId);
+        if (State.Pause is not null)
+        {
+            return false;
+        }
+
+        State.Pause = new OutreachPauseState(actor, now, reason);
+        RecordCardAction(ActionKind.PauseAllOutreach, actor, now);
+        AddHistory(HistoryKind.OutreachPaused, actor, now,
+            reason.Length == 0 ? "Pause All Outreach: every queued message held." : $"Pause All Outreach: every queued message held ({reason}).");
+        RefreshHolds();
+        State.UpdatedAt = now;
+        return true;
+    }
+
+    public bool ResumeOutreach(string cardId, string actor, DateTimeOffset now)
+    {
+        EnsureCurrentCard(cardId);
+        if (State.Pause is null)
+        {
+            return false;
+        }
+
+        State.Pause = null;
+        RecordCardAction(ActionKind.ResumeOutreach, actor, now);
+        AddHistory(HistoryKind.OutreachResumed, actor, now, "Outreach resumed.");
+        RefreshHolds();
+        State.UpdatedAt = now;
+        return true;
+    }
+
+    public bool SetAutoEngage(bool enabled, string cardId, string actor, DateTimeOffset now)
+    {
+        EnsureCurrentCard(cardId);
+        if (State.AutoEngage == enabled)
+        {
+            return false;
+        }
+
+        State.AutoEngage = enabled;
+        RecordCardAction(enabled ? ActionKind.AutoEngageOn : ActionKind.AutoEngageOff, actor, now);
+        AddHistory(enabled ? HistoryKind.AutoEngageOn : HistoryKind.AutoEngageOff, actor, now,
+            enabled ? "Auto-Engage turned on." : "Auto-Engage turned off.");
+        RefreshHolds();
+        State.UpdatedAt = now;
+        return true;
+    }
+
+    public bool AssignOwner(string ownerUserId, string cardId, string actor, DateTimeOffset now)
+    {
+        EnsureCurrentCard(cardId);
+        if (State.OwnerUserId == ownerUserId)
+        {
+            return false;
+        }
+
+        Reassign(ownerUserId, actor, now);
+        State.OwnerChangedAt = now;
+        State.UpdatedAt = now;
+        return true;
+    }
+
+    public OutreachMessageState QueueMessage(NewOutreachMessage message, DateTimeOffset now)
+    {
+        if (message.MessageId.Length > 0 && State.Outbox.Find(m => m.MessageId == message.MessageId) is { } existing)
+        {
+            return existing;
+        }
+
+        if (State.Outbox.Count(m => m.Status != MessageStatus.Claimed) >= engine.Contacts.MaxPendingMessages)
+        {
+            throw new OutboxFullException(engine.Contacts.MaxPendingMessages);
+        }
+
+        var hold = SendGate.Check(Controls(), message.Source);
+        var queued = new OutreachMessageState
+        {
+            MessageId = message.MessageId.Length > 0 ? message.MessageId : Guid.NewGuid().ToString("N"),
+            Source = message.Source,
+            Channel = message.Channel,
+            Subject = message.Subject,
+            Body = message.Body,
+            Status = hold is null ? MessageStatus.Queued : MessageStatus.Held,
+            HoldReason = hold,
+            QueuedAt = now,
+            SendAfter = message.SendAfter ?? now,
+            QueuedByUserId = message.ActorUserId,
+        };
+        State.Outbox.Add(queued);
+        State.UpdatedAt = now;
+        return queued;
+    }
+
+    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now)
+    {
+        var due = State.Outbox
+            .Select((message, index) => (message, index))
+            .Where(x => x.message.Status == MessageStatus.Queued && x.message.SendAfter <= now)
+            .OrderBy(x => x.message.SendAfter).ThenBy(x => x.index)
+            .Take(max)
+            .ToList();
+        foreach (var (message, index) in due)
+        {
+            State.Outbox[index] = message with { Status = MessageStatus.Claimed, ClaimedAt = now };
+        }
+
+        ForgetOldClaims();
+        return due.Select(x => x.message with { Status = MessageStatus.Claimed, ClaimedAt = now }).ToList();
+    }
+
+    public GateAnswer CheckOutreach(MessageSource source) => new(SendGate.Check(Controls(), source));
+
+    private OutreachControls Controls() =>
+        new(State.Unsubscribed, State.Pause is not null, State.Card?.IsActive == true, State.AutoEngage);
+
+    /// <summary>Holds or releases every waiting message by what the send gate says now. Nothing is deleted.</summary>
+    private void RefreshHolds()
+    {
+        var controls = Controls();
+        for (var i = 0; i < State.Outbox.Count; i++)
+        {
+            var message = State.Outbox[i];
+            if (message.Status == MessageStatus.Claimed)
+            {
+                continue;
+            }
+
+            var hold = SendGate.Check(controls, message.Source);
+            State.Outbox[i] = message with { Status = hold is null ? MessageStatus.Queued : MessageStatus.Held, HoldReason = hold };
+        }
+    }
+
+    private void ForgetOldClaims()
+    {
+        var claimed = State.Outbox.Count(m => m.Status == MessageStatus.Claimed);
+        var excess = claimed - engine.Contacts.MaxClaimedMessagesKept;
+        for (var i = 0; excess > 0 && i < State.Outbox.Count;)
+        {
+            if (State.Outbox[i].Status == MessageStatus.Claimed)
+            {
+                State.Outbox.RemoveAt(i);
+                excess--;
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
+    /// <summary>Stage, phase, owner and unsubscribe events change the profile unless a newer fact is already known.</summary>
+    private void ApplyProfileFacts(StoredEvent e, DateTimeOffset now)
+    {
+        switch (e.Type)
+        {
+            case EventType.StageChanged when e.Stage is { } stage && IsNewer(e.OccurredAt, State.StageChangedAt):
+                State.Stage = stage;
+                State.StageChangedAt = e.OccurredAt;
+                break;
+            case EventType.PhaseChanged when e.Phase is { } phase && IsNewer(e.OccurredAt, State.PhaseChangedAt):
+                State.Phase = phase;
+                State.PhaseChangedAt = e.OccurredAt;
+                break;
+            case EventType.OwnerChanged when IsNewer(e.OccurredAt, State.OwnerChangedAt):
+                State.OwnerChangedAt = e.OccurredAt;
+                if ((e.OwnerUserId ?? "") != State.OwnerUserId)
+                {
+                    Reassign(e.OwnerUserId ?? "", SystemActor, now);
+                }
+
+                break;
+            case EventType.Unsubscribed when !State.Unsubscribed:
+                State.Unsubscribed = true;
+                AddHistory(HistoryKind.Unsubscribed, SystemActor, now, "The contact unsubscribed: every message is held and no handoff will be raised.");
+                RefreshHolds();
+                break;
+        }
+
+        State.UpdatedAt = now;
+
+        static bool IsNewer(DateTimeOffset at, DateTimeOffset? known) => known is null || at >= known;
+    }
+
+    private void Reassign(string ownerUserId, string actor, DateTimeOffset now)
+    {
+        var previous = State.OwnerUserId;
+        State.OwnerUserId = ownerUserId;
+        RecordCardAction(ActionKind.AssignOwner, actor, now);
+        AddHistory(HistoryKind.OwnerAssigned, actor, now,
+            $"Assigned to {Describe(ownerUserId)} (was {Describe(previous)}).");
+
+        if (State.Card is { IsActive: true } card)
+        {
+            // The unresolved notification follows the contact: resolved as reassigned in the old inbox, placed anew in the new one.
+            var oldInbox = State.CardInbox ?? InboxAddress.ForOwner(previous);
+            State.PendingEffects.Add(new ResolveNotification(oldInbox, card.CardId, NotificationResolution.Reassigned, now));
+            PlaceCardNotification(card, now);
+            State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+        }
+
+        static string Describe(string owner) => owner.Length == 0 ? "nobody" : owner;
+    }
+
+    private async ValueTask EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var events = DomainEvents();
+        var assessment = engine.Scorer.Assess(events, now);
+        var profile = Profile();
+        var findings = engine.Triggers.Evaluate(profile, events, assessment, now);
+        var cooldown = State.LastResumedAt is { } resumedAt ? new ResolvedCardCooldown(State.LastResumedReasons, resumedAt) : null;
+        var activeReasons = State.Card is { IsActive: true } active ? active.Reasons.Select(r => r.Reason).ToList() : null;
+        var decision = engine.CardRules.Decide(new CardDecisionInput(activeReasons, cooldown, State.Unsubscribed, findings, now));
+
+        switch (decision)
+        {
+            case CardDecision.Raise raise:
+                await RaiseCardAsync(raise.Reasons, assessment, profile, events, now, cancellationToken);
+                break;
+            case CardDecision.Update update:
+                await UpdateCardAsync(update.AddedReasons, assessment, profile, events, now, cancellationToken);
+                break;
+        }
+
+        var card = State.Card;
+        State.Engagement = State.Engagement with
+        {
+            Score = assessment.Score,
+            Trend = assessment.Trend,
+            TrendDelta = assessment.TrendDelta,
+            Sentiment = assessment.Sentiment,
+            Recommendation = card is { IsActive: true } ? Recommendation.HumanHandoff : Recommendation.ContinueAutomation,
+            Reasons = card is { IsActive: true } ? card.Reasons : [],
+            RecentEventCount = State.RecentEvents.Count,
+        };
+    }
+
+    private async ValueTask RaiseCardAsync(
+        IReadOnlyList<ReasonFinding> findings, EngagementAssessment assessment, ContactProfile profile,
+        IReadOnlyList<EngagementEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var summary = await engine.SummaryWriter.WriteAsync(new SummaryInput(profile, assessment, findings, events, now), cancellationToken);
+        var card = new CardState
+        {
+            CardId = Guid.NewGuid().ToString("N"),
+            Version = 1,
+            Label = engine.Cards.Label,
+            Summary = summary,
+            Reasons = findings.Select(f => new ReasonRecord(f.Reason, f.Evidence, now)).ToList(),
+            ScoreAtRaise = assessment.Score,
+            TrendAtRaise = assessment.Trend,
+            PhaseAtRaise = State.Phase,
+            StageAtRaise = State.Stage,
+            Status = CardStatus.Active,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        State.Card = card;
+        State.CardsRaised++;
+        AddHistory(HistoryKind.CardRaised, SystemActor, now,
+            $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({card.TrendAtRaise}).");
+        PlaceCardNotification(card, now);
+        State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+        RefreshHolds();
+    }
+
+    private async ValueTask UpdateCardAsync(
+        IReadOnlyList<ReasonFinding> added, EngagementAssessment assessment, ContactProfile profile,
+        IReadOnlyList<EngagementEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var card = State.Card!;
+        var reasons = card.Reasons.Concat(added.Select(f => new ReasonRecord(f.Reason, f.Evidence, now))).ToList();
+        var allFindings = reasons.Select(r => new ReasonFinding(r.Reason, r.Evidence)).ToList();
+        var summary = await engine.SummaryWriter.WriteAsync(new SummaryInput(profile, assessment, allFindings, events, now), cancellationToken);
+        card = card with { Version = card.Version + 1, Reasons = reasons, Summary = summary, UpdatedAt = now };
+        State.Card = card;
+        AddHistory(HistoryKind.CardUpdated, SystemActor, now, $"New reason on the card: {DescribeReasons(added.Select(f => f.Reason))}.");
+        State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), Notice(card, State.CardDeliveryId)));
+        State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+    }
+
+    /// <summary>Puts the card's notification into the owner's inbox under a new delivery id.</summary>
+    private void PlaceCardNotification(CardState card, DateTimeOffset now)
+    {
+        var inbox = InboxAddress.ForOwner(State.OwnerUserId);
+        State.CardInbox = inbox;
+        State.CardDeliveryId = $"{card.CardId}:{now.UtcTicks}:{State.LastHistorySequence}";
+        State.PendingEffects.Add(new DeliverNotification(inbox, Notice(card, State.CardDeliveryId)));
+    }
+
+    private NotificationNotice Notice(CardState card, string deliveryId) => new()
+    {
+        DeliveryId = deliveryId,
+        Kind = NotificationKind.Handoff,
+        Priority = NotificationPriority.High,
+        ContactId = contactId,
+        ContactDisplayName = State.DisplayName,
+        CardId = card.CardId,
+        CardVersion = card.Version,
+        Title = $"{engine.Cards.Label}: {(State.DisplayName.Length > 0 ? State.DisplayName : contactId)} needs you now",
+        Summary = card.Summary,
+        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
+        At = card.UpdatedAt,
+    };
+
+    private ActiveHandoffEntry IndexEntry(CardState card) => new()
+    {
+        ContactId = contactId,
+        ContactDisplayName = State.DisplayName,
+        OwnerUserId = State.OwnerUserId,
+        CardId = card.CardId,
+        CardVersion = card.Version,
+        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
+        ScoreAtRaise = card.ScoreAtRaise,
+        CreatedAt = card.CreatedAt,
+    };
+
+    private void RecordCardAction(ActionKind kind, string actor, DateTimeOffset now)
+    {
+        if (State.Card is { } card)
+        {
+            State.Card = card with { Actions = [.. card.Actions, new ActionRecord(kind, actor, now)], UpdatedAt = now };
+        }
+    }
+
+    private void AddHistory(HistoryKind kind, string actor, DateTimeOffset now, string detail)
+    {
+        State.LastHistorySequence++;
+        State.History.Add(new HistoryRecord(State.LastHistorySequence, kind, now, actor, State.Card?.CardId ?? "", State.Card?.Version ?? 0, detail));
+        var excess = State.History.Count - engine.Contacts.MaxHistoryEntries;
+        if (excess > 0)
+        {
+            State.History.RemoveRange(0, excess);
+        }
+    }
+
+    private List<EngagementEvent> DomainEvents() => State.RecentEvents.Select(e => e.ToDomain()).ToList();
+
+    private ContactProfile Profile() => new(contactId, State.DisplayName, State.OwnerUserId, State.Stage, State.Phase);
+
+    private static string DescribeReasons(IEnumerable<ReasonRecord> reasons) => DescribeReasons(reasons.Select(r => r.Reason));
+
+    private static string DescribeReasons(IEnumerable<HandoffReason> reasons) => string.Join(", ", reasons.Select(r => r switch
+    {
+        HandoffReason.BuyingSignals => "buying signals",
+        HandoffReason.AutomationExhausted => "automation exhausted",
+        HandoffReason.NeedsHumanJudgement => "needs human judgement",
+        _ => "critical moment",
+    }));
+}

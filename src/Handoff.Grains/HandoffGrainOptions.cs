@@ -1,0 +1,32 @@
+namespace Handoff.Grains;
+
+/// <summary>Limits and windows of the contact grain. Bound from configuration section "Handoff:Contacts".</summary>
+public sealed class ContactOptions
+{
+    /// <summary>An event id is remembered this long after the event occurred; older events are refused at ingest.</summary>
+    public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The audit trail keeps this many newest entries.</summary>
+    public int MaxHistoryEntries { get; set; } = 1000;
+
+    /// <summary>Claimed messages kept for listing after they were handed to a sender.</summary>
+    public int MaxClaimedMessagesKept { get; set; } = 100;
+
+    /// <summary>Messages waiting (queued or held) per contact; past it QueueMessage is refused.</summary>
+    public int MaxPendingMessages { get; set; } = 500;
+
+    /// <summary>First retry delay for notification deliveries that failed; doubles up to <see cref="MaxEffectRetryDelay"/>.</summary>
+    public TimeSpan EffectRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxEffectRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Limits of the notification inbox grain. Bound from configuration section "Handoff:Inbox".</summary>
+public sealed class InboxOptions
+{
+    /// <summary>The inbox keeps this many newest notifications; sequence numbers keep counting.</summary>
+    public int MaxNotifications { get; set; } = 2000;
+
+    /// <summary>A live subscriber not renewed within this time is dropped.</summary>
+    public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
+}
