@@ -37,12 +37,12 @@ internal static class Wording
     {
         if (span < TimeSpan.FromHours(1))
         {
-            return Count(Math.Max(1, (int)Math.Round(span.TotalMinutes)), "minute", "minutes");
+            return Count(Math.Max(1, (int)Math.Round(span.TotalMinutes, MidpointRounding.AwayFromZero)), "minute", "minutes");
         }
 
         return span <= HoursUpTo
-            ? Count((int)Math.Round(span.TotalHours), "hour", "hours")
-            : Count((int)Math.Round(span.TotalDays), "day", "days");
+            ? Count((int)Math.Round(span.TotalHours, MidpointRounding.AwayFromZero), "hour", "hours")
+            : Count((int)Math.Round(span.TotalDays, MidpointRounding.AwayFromZero), "day", "days");
     }
 
     /// <summary>"1 appointment", "3 appointments".</summary>
