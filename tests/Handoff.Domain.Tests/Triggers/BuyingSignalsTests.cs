@@ -37,12 +37,14 @@ public sealed class BuyingSignalsTests
         Assert.NotNull(findings.For(HandoffReason.BuyingSignals));
     }
 
-    [Fact]
-    public void Does_not_fire_just_below_the_score_threshold()
+    [Theory]
+    [InlineData(70, true)]
+    [InlineData(69, false)]
+    public void Fires_from_a_score_of_70(int score, bool fires)
     {
-        var findings = TestDomain.Evaluator().Evaluate(TestDomain.Profile(), SomeActivity, TestDomain.Assessment(69, Trend.Rising, 24), Now);
+        var findings = TestDomain.Evaluator().Evaluate(TestDomain.Profile(), SomeActivity, TestDomain.Assessment(score, Trend.Rising, 24), Now);
 
-        Assert.Null(findings.For(HandoffReason.BuyingSignals));
+        Assert.Equal(fires, findings.For(HandoffReason.BuyingSignals) is not null);
     }
 
     [Theory]

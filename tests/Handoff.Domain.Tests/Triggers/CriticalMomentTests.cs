@@ -71,6 +71,15 @@ public sealed class CriticalMomentTests
         Assert.NotNull(Critical(PipelinePhase.Win, booking, otherCancelled));
     }
 
+    [Fact]
+    public void A_meeting_booked_again_after_a_cancellation_counts()
+    {
+        var cancellation = Ev.HoursAgo(EventType.AppointmentCancelled, 10);
+        var rebooking = Ev.Meeting(bookedHoursAgo: 5, inHours: 10);
+
+        Assert.NotNull(Critical(PipelinePhase.Win, cancellation, rebooking));
+    }
+
     [Theory]
     [InlineData(20, true)]
     [InlineData(19, false)]
