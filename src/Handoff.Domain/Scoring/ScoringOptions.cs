@@ -45,5 +45,9 @@ public sealed class ScoringOptions
     public int MaxRecentEvents { get; set; } = 200;
 
     /// <summary>Sentiment is read from inbound messages no older than this.</summary>
+    /// <remarks>
+    /// Not read by the domain: <see cref="SentimentAnalyzer"/> uses <see cref="SentimentOptions.Window"/>
+    /// (same default), because the analyzer does not take scoring options. Keep the two equal.
+    /// </remarks>
     public TimeSpan SentimentWindow { get; set; } = TimeSpan.FromDays(14);
 }
