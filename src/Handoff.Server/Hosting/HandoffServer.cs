@@ -1,0 +1,110 @@
+using System.Net;
+using Grpc.AspNetCore.Web;
+using Handoff.Grains;
+using Handoff.Server.Ingest;
+using Handoff.Server.Interceptors;
+using Handoff.Server.Services;
+using Handoff.Server.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Handoff.Server.Hosting;
+
+/// <summary>
+/// Builds the Handoff host: an Orleans silo and the gRPC services in one ASP.NET Core process.
+/// Program.cs and the tests both start it through here, so tests run exactly what users run.
+/// </summary>
+public static class HandoffServer
+{
+    private const string CorsPolicy = "grpc-web";
+    private const string SchemaFile = "Schema/sqlite/handoff-sqlite.sql";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+
+        var options = builder.Configuration.GetSection(HandoffServerOptions.Section).Get<HandoffServerOptions>() ?? new HandoffServerOptions();
+        builder.Services.Configure<HandoffServerOptions>(builder.Configuration.GetSection(HandoffServerOptions.Section));
+        builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection(IngestOptions.Section));
+        builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
+
+        ConfigureKestrel(builder, options);
+        ConfigureSilo(builder, options);
+        builder.Services.AddHandoffGrainServices(builder.Configuration);
+
+        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(options.CorsOrigins)
+            .AllowAnyMethod()
+            .AllowAnyHeader()
+            .WithExposedHeaders("grpc-status", "grpc-message", "grpc-status-details-bin")));
+        builder.Services.AddSingleton<IngestPipeline>();
+
+        var app = builder.Build();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseCors();
+        app.MapGrpcService<ContactGrpcService>().RequireCors(CorsPolicy);
+        app.MapGrpcService<HandoffGrpcService>().RequireCors(CorsPolicy);
+        app.MapGrpcService<IngestGrpcService>().RequireCors(CorsPolicy);
+        app.MapGrpcService<NotificationGrpcService>().RequireCors(CorsPolicy);
+        app.MapGrpcService<OutreachGrpcService>().RequireCors(CorsPolicy);
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService().RequireCors(CorsPolicy);
+        return app;
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, HandoffServerOptions options)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Cleartext HTTP/2 needs an HTTP/2-only endpoint (no TLS means no protocol negotiation); browsers
+            // speak gRPC-Web over HTTP/1.1, so they get an endpoint of their own.
+            Listen(kestrel, options.GrpcUrl, HttpProtocols.Http2);
+            Listen(kestrel, options.GrpcWebUrl, HttpProtocols.Http1);
+        });
+
+        static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+        {
+            var uri = new Uri(url);
+            Action<ListenOptions> configure = listen => listen.Protocols = protocols;
+            if (uri.Host is "localhost")
+            {
+                kestrel.ListenLocalhost(uri.Port, configure);
+            }
+            else if (uri.Host is "*" or "+" or "0.0.0.0")
+            {
+                kestrel.ListenAnyIP(uri.Port, configure);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(uri.Host), uri.Port, configure);
+            }
+        }
+    }
+
+    private static void ConfigureSilo(WebApplicationBuilder builder, HandoffServerOptions options)
+    {
+        var storage = options.Storage;
+        SqliteDatabase.EnsureCreated(storage.SqlitePath, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, SchemaFile)));
+
+        builder.UseOrleans(silo =>
+        {
+            // SQLite has grain storage but no membership table: the embedded default is one silo.
+            silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.Silo.ServiceId, clusterId: options.Silo.ClusterId);
+            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.Silo.GrainIdleTimeout);
+            silo.AddAdoNetGrainStorage(StorageNames.Handoff, o =>
+            {
+                o.Invariant = SqliteDatabase.Invariant;
+                o.ConnectionString = SqliteDatabase.ConnectionString(storage.SqlitePath);
+            });
+            // The Orleans binary serializer honours [Id]/[Alias], so stored state survives renames; the default JSON one does not.
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Handoff)
+                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        });
+    }
+}

@@ -1,0 +1,81 @@
+namespace Handoff.Server.Hosting;
+
+/// <summary>Where the host listens and what it stores on. Bound from configuration section "Handoff:Server".</summary>
+public sealed class HandoffServerOptions
+{
+    public const string Section = "Handoff:Server";
+
+    /// <summary>Plain gRPC (HTTP/2 without TLS, also gRPC-Web over HTTP/2).</summary>
+    public string GrpcUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>gRPC-Web for browsers over HTTP/1.1.</summary>
+    public string GrpcWebUrl { get; set; } = "http://127.0.0.1:5081";
+
+    /// <summary>Browser origins allowed to call over gRPC-Web.</summary>
+    public string[] CorsOrigins { get; set; } = ["http://localhost:5173", "http://127.0.0.1:5173"];
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public SiloOptions Silo { get; set; } = new();
+}
+
+public enum StorageProvider { Sqlite = 1 }
+
+public sealed class StorageOptions
+{
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>The SQLite database file, relative to the working directory unless rooted.</summary>
+    public string SqlitePath { get; set; } = "data/handoff.db";
+}
+
+public sealed class SiloOptions
+{
+    public string ClusterId { get; set; } = "handoff";
+
+    public string ServiceId { get; set; } = "handoff";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port for external Orleans clients.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Grains idle this long are deactivated; their state stays stored.</summary>
+    public TimeSpan GrainIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>Ingest limits. Bound from configuration section "Handoff:Ingest".</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Handoff:Ingest";
+
+    /// <summary>Events per batch; a larger batch is refused whole with INVALID_ARGUMENT.</summary>
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Events dated further ahead of the server clock than this are refused.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest inbound text kept per event.</summary>
+    public int MaxTextLength { get; set; } = 8000;
+}
+
+/// <summary>Paging and id limits every API shares. Bound from configuration section "Handoff:Api".</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Handoff:Api";
+
+    public int DefaultPageSize { get; set; } = 50;
+
+    public int MaxPageSize { get; set; } = 500;
+
+    public int MaxIdLength { get; set; } = 256;
+
+    public int MaxMessageBodyLength { get; set; } = 20000;
+
+    /// <summary>How often a notification stream renews its subscription with the inbox.</summary>
+    public TimeSpan WatchRenewInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Notifications buffered per stream before the subscriber is cut off as too slow.</summary>
+    public int WatchBufferSize { get; set; } = 1000;
+}

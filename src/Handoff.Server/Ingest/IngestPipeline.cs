@@ -1,0 +1,93 @@
+using Handoff.Grains;
+using Handoff.Grains.Contacts;
+using Handoff.Server.Hosting;
+using Handoff.Server.Mapping;
+using Handoff.Server.Validation;
+using Microsoft.Extensions.Options;
+using V1 = Handoff.Protos.V1;
+
+namespace Handoff.Server.Ingest;
+
+/// <summary>What became of one batch.</summary>
+public sealed record BatchOutcome(int Accepted, int Duplicates, IReadOnlyList<V1.RejectedEvent> Rejected);
+
+/// <summary>
+/// Validates a batch event by event, groups the valid events by contact and makes one grain call per contact.
+/// Returns only once every contact has stored its events, so the caller may acknowledge.
+/// Invalid events are reported by position and field; the valid ones of the same batch are kept.
+/// </summary>
+public sealed class IngestPipeline(IGrainFactory grains, IOptions<IngestOptions> ingest, IOptions<ApiOptions> api,
+    IOptions<ContactOptions> contacts, TimeProvider time)
+{
+    public void ValidateBatch(string tenantId, int eventCount)
+    {
+        new RequestValidator(api.Value)
+            .TenantId(tenantId)
+            .Check(eventCount <= ingest.Value.MaxBatchSize, "events", $"must hold at most {ingest.Value.MaxBatchSize} events")
+            .ThrowIfInvalid();
+    }
+
+    public async Task<BatchOutcome> IngestAsync(string tenantId, IReadOnlyList<V1.EngagementEvent> events)
+    {
+        var now = time.GetUtcNow();
+        var rejected = new List<V1.RejectedEvent>();
+        var byContact = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
+        var idsInBatch = new HashSet<string>(StringComparer.Ordinal);
+        var duplicatesInBatch = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var validator = ValidateEvent(e, $"events[{i}]", now);
+            if (!validator.IsValid)
+            {
+                var first = validator.Violations[0];
+                rejected.Add(new V1.RejectedEvent { Index = i, EventId = e.EventId, Field = first.Field, Reason = first.Description });
+                continue;
+            }
+
+            if (!idsInBatch.Add(e.EventId))
+            {
+                duplicatesInBatch++;
+                continue;
+            }
+
+            if (!byContact.TryGetValue(e.ContactId, out var list))
+            {
+                byContact[e.ContactId] = list = [];
+            }
+
+            list.Add(e.ToStored());
+        }
+
+        var outcomes = await Task.WhenAll(byContact.Select(c => grains.Contact(tenantId, c.Key).Ingest(c.Value)));
+        return new BatchOutcome(outcomes.Sum(o => o.Accepted), outcomes.Sum(o => o.Duplicates) + duplicatesInBatch, rejected);
+    }
+
+    private RequestValidator ValidateEvent(V1.EngagementEvent e, string path, DateTimeOffset now)
+    {
+        var validator = new RequestValidator(api.Value)
+            .Id(e.EventId, $"{path}.event_id")
+            .Id(e.ContactId, $"{path}.contact_id")
+            .Specified(e.Type, $"{path}.type")
+            .Time(e.OccurTime, $"{path}.occur_time", required: true)
+            .Known(e.Channel, $"{path}.channel")
+            .Check(e.Text.Length <= ingest.Value.MaxTextLength, $"{path}.text", $"must be at most {ingest.Value.MaxTextLength} characters")
+            .OptionalId(e.Feature, $"{path}.feature")
+            .OptionalId(e.OwnerUserId, $"{path}.owner_user_id")
+            .Known(e.Stage, $"{path}.stage")
+            .Known(e.Phase, $"{path}.phase")
+            .Time(e.AppointmentTime, $"{path}.appointment_time", required: false)
+            .Check(e.Type != V1.EventType.StageChanged || e.Stage != V1.LifecycleStage.Unspecified, $"{path}.stage", "is required for STAGE_CHANGED")
+            .Check(e.Type != V1.EventType.PhaseChanged || e.Phase != V1.PipelinePhase.Unspecified, $"{path}.phase", "is required for PHASE_CHANGED");
+        if (validator.IsValid)
+        {
+            var occurred = e.OccurTime.ToDateTimeOffset();
+            validator
+                .Check(occurred <= now + ingest.Value.MaxClockSkew, $"{path}.occur_time", "is in the future")
+                .Check(occurred >= now - contacts.Value.DedupeWindow, $"{path}.occur_time",
+                    $"is older than the {contacts.Value.DedupeWindow.TotalDays:0.#}-day dedupe window, so it could not be told apart from a replay");
+        }
+
+        return validator;
+    }
+}

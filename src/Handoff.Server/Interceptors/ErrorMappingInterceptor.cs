@@ -1,0 +1,72 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Handoff.Grains.Contacts;
+
+namespace Handoff.Server.Interceptors;
+
+/// <summary>
+/// Turns rule violations raised by grains into the gRPC status a client can act on, for every method in one place.
+/// Anything unexpected is logged and answered INTERNAL without leaking details.
+/// </summary>
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    private RpcException Map(Exception e, ServerCallContext context) => e switch
+    {
+        ContactNotFoundException notFound => new RpcException(new Status(StatusCode.NotFound, notFound.Message)),
+        StaleCardException stale => new RpcException(new Status(StatusCode.FailedPrecondition, stale.Message)),
+        OutboxFullException full => new RpcException(new Status(StatusCode.ResourceExhausted, full.Message)),
+        OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
+            new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
+        _ => Unexpected(e, context),
+    };
+
+    private RpcException Unexpected(Exception e, ServerCallContext context)
+    {
+        LogUnexpected(e, context.Method);
+        return new RpcException(new Status(StatusCode.Internal, "Internal error; the server log has the details."));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}.")]
+    private partial void LogUnexpected(Exception exception, string method);
+}

@@ -1,0 +1,185 @@
+using Google.Protobuf.WellKnownTypes;
+using Handoff.Grains.Contacts;
+using Handoff.Grains.Handoffs;
+using Handoff.Grains.Notifications;
+using V1 = Handoff.Protos.V1;
+
+namespace Handoff.Server.Mapping;
+
+/// <summary>
+/// The one place where protobuf messages and grain/domain types meet. Enums share their numbers with the protos
+/// (a test holds every pair to that), so they convert by cast.
+/// </summary>
+public static class ProtoMapper
+{
+    public static V1.Contact ToProto(this ContactSnapshot c)
+    {
+        var contact = new V1.Contact
+        {
+            TenantId = c.TenantId,
+            ContactId = c.ContactId,
+            DisplayName = c.DisplayName,
+            OwnerUserId = c.OwnerUserId,
+            Stage = (V1.LifecycleStage)c.Stage,
+            Phase = (V1.PipelinePhase)c.Phase,
+            Engagement = c.Engagement.ToProto(),
+            AutoEngage = c.AutoEngage,
+            OutreachPause = c.Pause is { } p
+                ? new V1.OutreachPause { Paused = true, PausedByUserId = p.PausedByUserId, PauseTime = Time(p.PausedAt), Reason = p.Reason }
+                : new V1.OutreachPause { Paused = false },
+            Unsubscribed = c.Unsubscribed,
+            CreateTime = Time(c.CreatedAt),
+            UpdateTime = Time(c.UpdatedAt),
+        };
+        if (c.Card is { } card)
+        {
+            contact.Card = card.ToProto();
+        }
+
+        return contact;
+    }
+
+    public static V1.Engagement ToProto(this EngagementState e)
+    {
+        var engagement = new V1.Engagement
+        {
+            Score = e.Score,
+            Trend = (V1.Trend)e.Trend,
+            TrendDelta = e.TrendDelta,
+            Sentiment = (V1.Sentiment)e.Sentiment,
+            Recommendation = (V1.Recommendation)e.Recommendation,
+            RecentEventCount = e.RecentEventCount,
+            TotalEventCount = e.TotalEventCount,
+            LastEventTime = e.LastEventAt is { } last ? Time(last) : null,
+        };
+        engagement.Reasons.AddRange(e.Reasons.Select(ToProto));
+        return engagement;
+    }
+
+    public static V1.HandoffCard ToProto(this CardState c)
+    {
+        var card = new V1.HandoffCard
+        {
+            CardId = c.CardId,
+            Version = c.Version,
+            Label = c.Label,
+            Summary = c.Summary,
+            ScoreAtRaise = c.ScoreAtRaise,
+            TrendAtRaise = (V1.Trend)c.TrendAtRaise,
+            PhaseAtRaise = (V1.PipelinePhase)c.PhaseAtRaise,
+            StageAtRaise = (V1.LifecycleStage)c.StageAtRaise,
+            Status = (V1.CardStatus)c.Status,
+            Resolution = c.Resolution is { } r ? (V1.CardResolution)r : V1.CardResolution.Unspecified,
+            CreateTime = Time(c.CreatedAt),
+            UpdateTime = Time(c.UpdatedAt),
+            ResolveTime = c.ResolvedAt is { } at ? Time(at) : null,
+            ResolvedByUserId = c.ResolvedByUserId,
+        };
+        card.Reasons.AddRange(c.Reasons.Select(ToProto));
+        card.Actions.AddRange(c.Actions.Select(a => new V1.ActionRecord
+        {
+            Kind = (V1.ActionKind)a.Kind,
+            ActorUserId = a.ActorUserId,
+            ActionTime = Time(a.At),
+        }));
+        return card;
+    }
+
+    public static V1.ReasonEvidence ToProto(this ReasonRecord r)
+    {
+        var reason = new V1.ReasonEvidence { Reason = (V1.HandoffReason)r.Reason, DetectTime = Time(r.DetectedAt) };
+        reason.Evidence.AddRange(r.Evidence);
+        return reason;
+    }
+
+    public static V1.HistoryEntry ToProto(this HistoryRecord h) => new()
+    {
+        Sequence = h.Sequence,
+        Kind = (V1.HistoryEntryKind)h.Kind,
+        EntryTime = Time(h.At),
+        ActorUserId = h.ActorUserId,
+        CardId = h.CardId,
+        CardVersion = h.CardVersion,
+        Detail = h.Detail,
+    };
+
+    public static V1.OutreachMessage ToProto(this OutreachMessageState m, string contactId) => new()
+    {
+        MessageId = m.MessageId,
+        ContactId = contactId,
+        Source = (V1.MessageSource)m.Source,
+        Channel = (V1.Channel)m.Channel,
+        Subject = m.Subject,
+        Body = m.Body,
+        Status = (V1.MessageStatus)m.Status,
+        HoldReason = m.HoldReason is { } hold ? (V1.DenialReason)hold : V1.DenialReason.Unspecified,
+        QueueTime = Time(m.QueuedAt),
+        SendTime = Time(m.SendAfter),
+        ClaimTime = m.ClaimedAt is { } claimed ? Time(claimed) : null,
+        QueuedByUserId = m.QueuedByUserId,
+    };
+
+    public static V1.Notification ToProto(this NotificationRecord n)
+    {
+        var notification = new V1.Notification
+        {
+            Sequence = n.Sequence,
+            Kind = (V1.NotificationKind)n.Notice.Kind,
+            Priority = (V1.NotificationPriority)n.Notice.Priority,
+            ContactId = n.Notice.ContactId,
+            ContactDisplayName = n.Notice.ContactDisplayName,
+            CardId = n.Notice.CardId,
+            CardVersion = n.Notice.CardVersion,
+            Title = n.Notice.Title,
+            Summary = n.Notice.Summary,
+            CreateTime = Time(n.Notice.At),
+            Read = n.Read,
+            Resolved = n.Resolved,
+            Resolution = n.Resolution is { } r ? (V1.NotificationResolution)r : V1.NotificationResolution.Unspecified,
+            ResolveTime = n.ResolvedAt is { } at ? Time(at) : null,
+        };
+        notification.Reasons.AddRange(n.Notice.Reasons.Select(r => (V1.HandoffReason)r));
+        return notification;
+    }
+
+    public static V1.ActiveHandoff ToProto(this ActiveHandoffEntry e)
+    {
+        var handoff = new V1.ActiveHandoff
+        {
+            ContactId = e.ContactId,
+            ContactDisplayName = e.ContactDisplayName,
+            OwnerUserId = e.OwnerUserId,
+            CardId = e.CardId,
+            CardVersion = e.CardVersion,
+            ScoreAtRaise = e.ScoreAtRaise,
+            CreateTime = Time(e.CreatedAt),
+        };
+        handoff.Reasons.AddRange(e.Reasons.Select(r => (V1.HandoffReason)r));
+        return handoff;
+    }
+
+    /// <summary>A validated event (see the ingest validator) as the contact grain stores it.</summary>
+    public static StoredEvent ToStored(this V1.EngagementEvent e) => new()
+    {
+        EventId = e.EventId,
+        Type = (Domain.Model.EventType)e.Type,
+        OccurredAt = e.OccurTime.ToDateTimeOffset(),
+        Channel = e.Channel == V1.Channel.Unspecified ? null : (Domain.Model.Channel)e.Channel,
+        Text = e.Text.Length == 0 ? null : e.Text,
+        PricingPage = e.PricingPage,
+        AppointmentTime = e.AppointmentTime?.ToDateTimeOffset(),
+        Feature = e.Feature.Length == 0 ? null : e.Feature,
+        Stage = e.Stage == V1.LifecycleStage.Unspecified ? null : (Domain.Model.LifecycleStage)e.Stage,
+        Phase = e.Phase == V1.PipelinePhase.Unspecified ? null : (Domain.Model.PipelinePhase)e.Phase,
+        OwnerUserId = e.Type == V1.EventType.OwnerChanged ? e.OwnerUserId : null,
+    };
+
+    public static InboxAddress ToAddress(this V1.InboxRef inbox) => inbox.Kind switch
+    {
+        V1.InboxKind.User => new InboxAddress(InboxKind.User, inbox.UserId),
+        V1.InboxKind.Team => InboxAddress.Team,
+        _ => InboxAddress.Unassigned,
+    };
+
+    public static Timestamp Time(DateTimeOffset at) => Timestamp.FromDateTimeOffset(at);
+}

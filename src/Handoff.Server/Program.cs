@@ -1,0 +1,4 @@
+using Handoff.Server.Hosting;
+
+var app = HandoffServer.Build(args);
+await app.RunAsync();

@@ -1,0 +1,82 @@
+using Grpc.Core;
+using Handoff.Grains;
+using Handoff.Grains.Contacts;
+using Handoff.Protos.V1;
+using Handoff.Server.Hosting;
+using Handoff.Server.Mapping;
+using Handoff.Server.Validation;
+using Microsoft.Extensions.Options;
+
+namespace Handoff.Server.Services;
+
+public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions> api) : ContactService.ContactServiceBase
+{
+    private const int MaxDisplayNameLength = 200;
+
+    public override async Task<UpsertContactResponse> UpsertContact(UpsertContactRequest request, ServerCallContext context)
+    {
+        Validate(request.TenantId, request.ContactId)
+            .Check(!request.HasDisplayName || request.DisplayName.Length <= MaxDisplayNameLength, "display_name", $"must be at most {MaxDisplayNameLength} characters")
+            .OptionalId(request.OwnerUserId, "owner_user_id")
+            .Known(request.Stage, "stage")
+            .Known(request.Phase, "phase")
+            .OptionalId(request.ActorUserId, "actor_user_id")
+            .ThrowIfInvalid();
+
+        var update = new ProfileUpdate
+        {
+            DisplayName = request.HasDisplayName ? request.DisplayName : null,
+            OwnerUserId = request.HasOwnerUserId ? request.OwnerUserId : null,
+            Stage = request.Stage == LifecycleStage.Unspecified ? null : (Domain.Model.LifecycleStage)request.Stage,
+            Phase = request.Phase == PipelinePhase.Unspecified ? null : (Domain.Model.PipelinePhase)request.Phase,
+            ActorUserId = request.ActorUserId,
+        };
+        var contact = await grains.Contact(request.TenantId, request.ContactId).Upsert(update);
+        return new UpsertContactResponse { Contact = contact.ToProto() };
+    }
+
+    public override async Task<GetContactResponse> GetContact(GetContactRequest request, ServerCallContext context)
+    {
+        Validate(request.TenantId, request.ContactId).ThrowIfInvalid();
+        var contact = await grains.Contact(request.TenantId, request.ContactId).Get();
+        return new GetContactResponse { Contact = contact.ToProto() };
+    }
+
+    public override async Task<SetAutoEngageResponse> SetAutoEngage(SetAutoEngageRequest request, ServerCallContext context)
+    {
+        Validate(request.TenantId, request.ContactId)
+            .OptionalId(request.CardId, "card_id")
+            .OptionalId(request.ActorUserId, "actor_user_id")
+            .ThrowIfInvalid();
+        var contact = await grains.Contact(request.TenantId, request.ContactId).SetAutoEngage(request.Enabled, request.CardId, request.ActorUserId);
+        return new SetAutoEngageResponse { Contact = contact.ToProto() };
+    }
+
+    public override async Task<AssignOwnerResponse> AssignOwner(AssignOwnerRequest request, ServerCallContext context)
+    {
+        Validate(request.TenantId, request.ContactId)
+            .OptionalId(request.OwnerUserId, "owner_user_id")
+            .OptionalId(request.CardId, "card_id")
+            .OptionalId(request.ActorUserId, "actor_user_id")
+            .ThrowIfInvalid();
+        var contact = await grains.Contact(request.TenantId, request.ContactId).AssignOwner(request.OwnerUserId, request.CardId, request.ActorUserId);
+        return new AssignOwnerResponse { Contact = contact.ToProto() };
+    }
+
+    public override async Task<GetContactHistoryResponse> GetContactHistory(GetContactHistoryRequest request, ServerCallContext context)
+    {
+        Validate(request.TenantId, request.ContactId)
+            .PageSize(request.PageSize)
+            .PageToken(request.PageToken, out var afterSequence)
+            .ThrowIfInvalid();
+        var page = await grains.Contact(request.TenantId, request.ContactId).GetHistory(afterSequence, PageSize(request.PageSize));
+        var response = new GetContactHistoryResponse { NextPageToken = PageToken.Encode(page.NextAfterSequence) };
+        response.Entries.AddRange(page.Entries.Select(e => e.ToProto()));
+        return response;
+    }
+
+    private RequestValidator Validate(string tenantId, string contactId) =>
+        new RequestValidator(api.Value).TenantId(tenantId).Id(contactId, "contact_id");
+
+    private int PageSize(int requested) => requested == 0 ? api.Value.DefaultPageSize : requested;
+}

@@ -1,0 +1,81 @@
+using Grpc.Core;
+using Handoff.Grains;
+using Handoff.Protos.V1;
+using Handoff.Server.Hosting;
+using Handoff.Server.Mapping;
+using Handoff.Server.Notifications;
+using Handoff.Server.Validation;
+using Microsoft.Extensions.Options;
+
+namespace Handoff.Server.Services;
+
+public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOptions> api) : NotificationService.NotificationServiceBase
+{
+    public override async Task<ListNotificationsResponse> ListNotifications(ListNotificationsRequest request, ServerCallContext context)
+    {
+        Validate(request.TenantId, request.Inbox)
+            .PageSize(request.PageSize)
+            .PageToken(request.PageToken, out var beforeSequence)
+            .ThrowIfInvalid();
+        var pageSize = request.PageSize == 0 ? api.Value.DefaultPageSize : request.PageSize;
+        var page = await grains.Inbox(request.TenantId, request.Inbox.ToAddress()).List(beforeSequence, pageSize, request.UnreadOnly);
+        var response = new ListNotificationsResponse
+        {
+            NextPageToken = PageToken.Encode(page.NextBeforeSequence),
+            UnreadCount = page.UnreadCount,
+            LastSequence = page.LastSequence,
+        };
+        response.Notifications.AddRange(page.Notifications.Select(n => n.ToProto()));
+        return response;
+    }
+
+    public override async Task WatchNotifications(WatchNotificationsRequest request,
+        IServerStreamWriter<WatchNotificationsResponse> responseStream, ServerCallContext context)
+    {
+        Validate(request.TenantId, request.Inbox)
+            .Check(request.AfterSequence >= 0, "after_sequence", "must not be negative")
+            .ThrowIfInvalid();
+        var watch = new InboxWatch(grains, api.Value, request.TenantId, request.Inbox.ToAddress());
+        try
+        {
+            await watch.RunAsync(
+                request.AfterSequence,
+                n => responseStream.WriteAsync(new WatchNotificationsResponse { Notification = n.ToProto() }, context.CancellationToken),
+                context.CancellationToken);
+        }
+        catch (InboxWatch.TooSlowException slow)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, slow.Message));
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The subscriber went away or its deadline passed: the watch released what it held.
+        }
+    }
+
+    public override async Task<MarkNotificationsReadResponse> MarkNotificationsRead(MarkNotificationsReadRequest request, ServerCallContext context)
+    {
+        Validate(request.TenantId, request.Inbox)
+            .Check(request.UpToSequence >= 0, "up_to_sequence", "must not be negative")
+            .Check(request.Sequences.All(s => s > 0), "sequences", "must all be positive")
+            .Check(request.Sequences.Count > 0 || request.UpToSequence > 0, "sequences", "or up_to_sequence is required")
+            .ThrowIfInvalid();
+        var unread = await grains.Inbox(request.TenantId, request.Inbox.ToAddress()).MarkRead(request.Sequences.ToList(), request.UpToSequence);
+        return new MarkNotificationsReadResponse { UnreadCount = unread };
+    }
+
+    private RequestValidator Validate(string tenantId, InboxRef? inbox)
+    {
+        var validator = new RequestValidator(api.Value).TenantId(tenantId);
+        if (inbox is null)
+        {
+            return validator.Fail("inbox", "is required");
+        }
+
+        return validator
+            .Specified(inbox.Kind, "inbox.kind")
+            .Check(inbox.Kind != InboxKind.User || inbox.UserId.Length > 0, "inbox.user_id", "is required for a USER inbox")
+            .Check(inbox.Kind == InboxKind.User || inbox.UserId.Length == 0, "inbox.user_id", "must be empty unless the inbox kind is USER")
+            .OptionalId(inbox.UserId, "inbox.user_id");
+    }
+}

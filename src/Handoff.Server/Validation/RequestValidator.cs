@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace Handoff.Server.Validation;
+
+/// <summary>
+/// Collects every problem of a request, then fails it once with INVALID_ARGUMENT and a google.rpc.BadRequest
+/// naming each offending field, so a client can point at the exact input.
+/// </summary>
+public sealed partial class RequestValidator(Hosting.ApiOptions limits)
+{
+    // The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+
+    private readonly List<BadRequest.Types.FieldViolation> violations = [];
+
+    public IReadOnlyList<BadRequest.Types.FieldViolation> Violations => violations;
+
+    public bool IsValid => violations.Count == 0;
+
+    public RequestValidator TenantId(string value, string field = "tenant_id")
+    {
+        if (value.Length == 0)
+        {
+            return Fail(field, "is required");
+        }
+
+        return TenantIdPattern().IsMatch(value)
+            ? this
+            : Fail(field, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+
+    /// <summary>A required opaque id: non-empty, bounded, printable.</summary>
+    public RequestValidator Id(string value, string field) =>
+        value.Length == 0 ? Fail(field, "is required") : OptionalId(value, field);
+
+    /// <summary>An opaque id that may be empty.</summary>
+    public RequestValidator OptionalId(string value, string field)
+    {
+        if (value.Length > limits.MaxIdLength)
+        {
+            return Fail(field, $"must be at most {limits.MaxIdLength} characters");
+        }
+
+        return value.Any(char.IsControl) ? Fail(field, "must not contain control characters") : this;
+    }
+
+    /// <summary>An enum that must name a value: not UNSPECIFIED and known to this server.</summary>
+    public RequestValidator Specified<T>(T value, string field) where T : struct, System.Enum =>
+        Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0
+            ? Fail(field, "is required")
+            : Known(value, field);
+
+    /// <summary>An enum that may be UNSPECIFIED but must otherwise be a value this server knows.</summary>
+    public RequestValidator Known<T>(T value, string field) where T : struct, System.Enum =>
+        System.Enum.IsDefined(value) ? this : Fail(field, $"has unknown value {value}");
+
+    public RequestValidator PageSize(int value, string field = "page_size") =>
+        value < 0 || value > limits.MaxPageSize ? Fail(field, $"must be between 0 and {limits.MaxPageSize}") : this;
+
+    public RequestValidator PageToken(string value, out long position, string field = "page_token")
+    {
+        if (Validation.PageToken.TryDecode(value, out position))
+        {
+            return this;
+        }
+
+        return Fail(field, "is not a token this server returned");
+    }
+
+    public RequestValidator Time(Timestamp? value, string field, bool required)
+    {
+        if (value is null)
+        {
+            return required ? Fail(field, "is required") : this;
+        }
+
+        return value.Seconds < MinTimestampSeconds || value.Seconds > MaxTimestampSeconds || value.Nanos is < 0 or > 999_999_999
+            ? Fail(field, "is not a valid timestamp")
+            : this;
+    }
+
+    public RequestValidator Check(bool condition, string field, string description) =>
+        condition ? this : Fail(field, description);
+
+    public RequestValidator Fail(string field, string description)
+    {
+        violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        return this;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (violations.Count == 0)
+        {
+            return;
+        }
+
+        var message = string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = message,
+            Details = { Any.Pack(new BadRequest { FieldViolations = { violations } }) },
+        };
+        throw status.ToRpcException();
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex TenantIdPattern();
+}
