@@ -1,7 +1,5 @@
 using Orleans.Runtime;
 using Handoff.Domain.Model;
-using Handoff.Grains.Handoffs;
-using Handoff.Grains.Notifications;
 using Microsoft.Extensions.Logging;
 
 namespace Handoff.Grains.Contacts;
@@ -241,15 +239,12 @@ public sealed partial class ContactGrain(
 
     private Task DeliverAsync(PendingEffect effect) => effect switch
     {
-        DeliverNotification d => (Task)Inbox(d.Inbox).Deliver(d.Notice),
-        ResolveNotification r => Inbox(r.Inbox).Resolve(r.CardId, r.Resolution, r.At),
-        IndexActiveHandoff i => GrainFactory.GetGrain<ITenantHandoffIndexGrain>(tenantId).Upsert(i.Entry),
-        UnindexHandoff u => GrainFactory.GetGrain<ITenantHandoffIndexGrain>(tenantId).Remove(u.ContactId, u.CardId),
+        DeliverNotification d => (Task)GrainFactory.Inbox(tenantId, d.Inbox).Deliver(d.Notice),
+        ResolveNotification r => GrainFactory.Inbox(tenantId, r.Inbox).Resolve(r.CardId, r.Resolution, r.At),
+        IndexActiveHandoff i => GrainFactory.HandoffIndex(tenantId).Upsert(i.Entry),
+        UnindexHandoff u => GrainFactory.HandoffIndex(tenantId).Remove(u.ContactId, u.CardId),
         _ => throw new InvalidOperationException($"Unknown effect {effect.GetType().Name}."),
     };
-
-    private INotificationInboxGrain Inbox(InboxAddress address) =>
-        GrainFactory.GetGrain<INotificationInboxGrain>(GrainKeys.For(tenantId, address.KeySuffix));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Count} pending effects failed; retrying in {Delay}.")]
     private partial void LogEffectDeliveryFailed(Exception exception, int count, TimeSpan delay);
