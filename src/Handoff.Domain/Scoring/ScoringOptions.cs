@@ -43,11 +43,4 @@ public sealed class ScoringOptions
 
     /// <summary>The recent-event window never holds more than this many events (the newest are kept).</summary>
     public int MaxRecentEvents { get; set; } = 200;
-
-    /// <summary>Sentiment is read from inbound messages no older than this.</summary>
-    /// <remarks>
-    /// Not read by the domain: <see cref="SentimentAnalyzer"/> uses <see cref="SentimentOptions.Window"/>
-    /// (same default), because the analyzer does not take scoring options. Keep the two equal.
-    /// </remarks>
-    public TimeSpan SentimentWindow { get; set; } = TimeSpan.FromDays(14);
 }

@@ -7,8 +7,6 @@ using Handoff.Server.Services;
 using Handoff.Server.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
-using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace Handoff.Server.Hosting;
 
@@ -19,7 +17,6 @@ namespace Handoff.Server.Hosting;
 public static class HandoffServer
 {
     private const string CorsPolicy = "grpc-web";
-    private const string SchemaFile = "Schema/sqlite/handoff-sqlite.sql";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -90,21 +87,13 @@ public static class HandoffServer
     private static void ConfigureSilo(WebApplicationBuilder builder, HandoffServerOptions options)
     {
         var storage = options.Storage;
-        SqliteDatabase.EnsureCreated(storage.SqlitePath, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, SchemaFile)));
 
         builder.UseOrleans(silo =>
         {
             // SQLite has grain storage but no membership table: the embedded default is one silo.
             silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.Silo.ServiceId, clusterId: options.Silo.ClusterId);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.Silo.GrainIdleTimeout);
-            silo.AddAdoNetGrainStorage(StorageNames.Handoff, o =>
-            {
-                o.Invariant = SqliteDatabase.Invariant;
-                o.ConnectionString = SqliteDatabase.ConnectionString(storage.SqlitePath);
-            });
-            // The Orleans binary serializer honours [Id]/[Alias], so stored state survives renames; the default JSON one does not.
-            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Handoff)
-                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            silo.AddHandoffSqliteStorage(storage.SqlitePath);
         });
     }
 }
