@@ -34,8 +34,14 @@ public sealed class HandoffTriggerEvaluator
     }
 
     /// <summary>The reasons that hold at <paramref name="now"/>, in <see cref="HandoffReason"/> order; empty when none does.</summary>
+    /// <param name="handledAt">
+    /// When a person last resumed automation for this contact, having seen everything up to then. Reasons made of
+    /// moments (messages, touches, proposal views, bookings) count only what happened after it, so an old message
+    /// does not raise a new card once the cooldown is over; reasons made of state (score, trend, phase) still count.
+    /// </param>
     public IReadOnlyList<ReasonFinding> Evaluate(
-        ContactProfile profile, IReadOnlyList<EngagementEvent> events, EngagementAssessment assessment, DateTimeOffset now)
+        ContactProfile profile, IReadOnlyList<EngagementEvent> events, EngagementAssessment assessment, DateTimeOffset now,
+        DateTimeOffset? handledAt = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(events);
@@ -47,10 +53,11 @@ public sealed class HandoffTriggerEvaluator
             return findings;
         }
 
+        var unhandled = handledAt is { } handled ? past.Where(e => e.OccurredAt > handled).ToList() : past;
         Add(findings, HandoffReason.BuyingSignals, BuyingSignals(profile, assessment));
-        Add(findings, HandoffReason.AutomationExhausted, AutomationExhausted(past, now));
-        Add(findings, HandoffReason.NeedsHumanJudgement, NeedsHumanJudgement(past, now));
-        Add(findings, HandoffReason.CriticalMoment, CriticalMoment(profile, past, assessment, now));
+        Add(findings, HandoffReason.AutomationExhausted, AutomationExhausted(past, unhandled, now));
+        Add(findings, HandoffReason.NeedsHumanJudgement, NeedsHumanJudgement(unhandled, now));
+        Add(findings, HandoffReason.CriticalMoment, CriticalMoment(profile, past, unhandled, assessment, now));
         return findings;
     }
 
@@ -75,10 +82,10 @@ public sealed class HandoffTriggerEvaluator
     }
 
     /// <summary>Touches after the last inbound response are by definition unanswered.</summary>
-    private List<string> AutomationExhausted(List<EngagementEvent> past, DateTimeOffset now)
+    private List<string> AutomationExhausted(List<EngagementEvent> past, List<EngagementEvent> unhandled, DateTimeOffset now)
     {
         var lastResponse = past.Where(e => e.IsInboundResponse).Select(e => (DateTimeOffset?)e.OccurredAt).Max();
-        var touches = past
+        var touches = unhandled
             .Where(e => e.Type == EventType.SiTouchSent && (lastResponse is null || e.OccurredAt > lastResponse))
             .ToList();
         var channels = touches.Where(t => t.Channel is not null).Select(t => t.Channel!.Value).Distinct().Order().ToList();
@@ -132,17 +139,17 @@ public sealed class HandoffTriggerEvaluator
     }
 
     private List<string> CriticalMoment(
-        ContactProfile profile, List<EngagementEvent> past, EngagementAssessment assessment, DateTimeOffset now)
+        ContactProfile profile, List<EngagementEvent> past, List<EngagementEvent> unhandled, EngagementAssessment assessment, DateTimeOffset now)
     {
         var evidence = new List<string>();
 
-        var views = past.Count(e => e.Type == EventType.ProposalViewed && e.OccurredAt >= now - options.ProposalViewWindow);
+        var views = unhandled.Count(e => e.Type == EventType.ProposalViewed && e.OccurredAt >= now - options.ProposalViewWindow);
         if (views >= options.ProposalViewsForCriticalMoment)
         {
             evidence.Add($"Viewed the proposal {Wording.Times(views)} in the last {Wording.Duration(options.ProposalViewWindow)}");
         }
 
-        if (profile.Phase == options.MeetingPhase && NextMeeting(past, now) is { } meeting)
+        if (profile.Phase == options.MeetingPhase && NextMeeting(past, unhandled, now) is { } meeting)
         {
             evidence.Add($"Meeting booked for {Wording.Duration(meeting - now)} from now, in the {Wording.Phase(profile.Phase)} phase");
         }
@@ -161,10 +168,10 @@ public sealed class HandoffTriggerEvaluator
     /// The earliest booked meeting within the horizon. Events carry no appointment id, so a later
     /// cancellation cancels a booking when it names the same appointment time or names none.
     /// </summary>
-    private DateTimeOffset? NextMeeting(List<EngagementEvent> past, DateTimeOffset now)
+    private DateTimeOffset? NextMeeting(List<EngagementEvent> past, List<EngagementEvent> unhandled, DateTimeOffset now)
     {
         var cancellations = past.Where(e => e.Type == EventType.AppointmentCancelled).ToList();
-        return past
+        return unhandled
             .Where(b => b.Type == EventType.AppointmentBooked
                 && b.AppointmentTime > now
                 && b.AppointmentTime <= now + options.MeetingHorizon

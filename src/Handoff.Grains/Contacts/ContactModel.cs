@@ -407,7 +407,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         var events = DomainEvents();
         var assessment = engine.Scorer.Assess(events, now);
         var profile = Profile();
-        var findings = engine.Triggers.Evaluate(profile, events, assessment, now);
+        var findings = engine.Triggers.Evaluate(profile, events, assessment, now, State.LastResumedAt);
         var cooldown = State.LastResumedAt is { } resumedAt ? new ResolvedCardCooldown(State.LastResumedReasons, resumedAt) : null;
         var activeReasons = State.Card is { IsActive: true } active ? active.Reasons.Select(r => r.Reason).ToList() : null;
         var decision = engine.CardRules.Decide(new CardDecisionInput(activeReasons, cooldown, State.Unsubscribed, findings, now));
