@@ -458,7 +458,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         State.Card = card;
         State.CardsRaised++;
         AddHistory(HistoryKind.CardRaised, SystemActor, now,
-            $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({card.TrendAtRaise}).");
+            $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({card.TrendAtRaise.ToString().ToLowerInvariant()}).");
         PlaceCardNotification(card, now);
         State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
         RefreshHolds();

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Services;
 
-public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOptions> api) : NotificationService.NotificationServiceBase
+public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOptions> api, IHostApplicationLifetime lifetime)
+    : NotificationService.NotificationServiceBase
 {
     public override async Task<ListNotificationsResponse> ListNotifications(ListNotificationsRequest request, ServerCallContext context)
     {
@@ -36,20 +37,23 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
             .Check(request.AfterSequence >= 0, "after_sequence", "must not be negative")
             .ThrowIfInvalid();
         var watch = new InboxWatch(grains, api.Value, request.TenantId, request.Inbox.ToAddress());
+        // A watch lasts until the subscriber leaves or the server stops; it then ends cleanly and the subscriber
+        // resumes elsewhere from its last sequence number.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
             await watch.RunAsync(
                 request.AfterSequence,
-                n => responseStream.WriteAsync(new WatchNotificationsResponse { Notification = n.ToProto() }, context.CancellationToken),
-                context.CancellationToken);
+                n => responseStream.WriteAsync(new WatchNotificationsResponse { Notification = n.ToProto() }, ended.Token),
+                ended.Token);
         }
         catch (InboxWatch.TooSlowException slow)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, slow.Message));
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
-            // The subscriber went away or its deadline passed: the watch released what it held.
+            // The subscriber went away, its deadline passed or the server is stopping: the watch released what it held.
         }
     }
 
