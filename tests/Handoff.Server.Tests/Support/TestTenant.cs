@@ -1,0 +1,92 @@
+using Handoff.Protos.V1;
+
+namespace Handoff.Server.Tests.Support;
+
+/// <summary>A contact with an active card, as a test created it.</summary>
+public sealed record RaisedCard(string ContactId, HandoffCard Card);
+
+/// <summary>
+/// A fresh tenant on the shared host, with the setup steps the service tests repeat, all through the public gRPC API.
+/// </summary>
+public sealed class TestTenant(ServerHost host)
+{
+    public string Id { get; } = ServerFixture.NewTenant();
+
+    public ServerHost Host { get; } = host;
+
+    public static InboxRef UserInbox(string userId) => new() { Kind = InboxKind.User, UserId = userId };
+
+    public static InboxRef UnassignedInbox => new() { Kind = InboxKind.Unassigned };
+
+    /// <summary>Creates or updates a contact; SQL/WIN by default, so that a rising buyer raises a card.</summary>
+    public async Task<Contact> UpsertContactAsync(string contactId, string owner = "",
+        LifecycleStage stage = LifecycleStage.Sql, PipelinePhase phase = PipelinePhase.Win, string? displayName = null)
+    {
+        var response = await Host.Contacts.UpsertContactAsync(new UpsertContactRequest
+        {
+            TenantId = Id,
+            ContactId = contactId,
+            DisplayName = displayName ?? $"Contact {contactId}",
+            OwnerUserId = owner,
+            Stage = stage,
+            Phase = phase,
+            ActorUserId = "crm-sync",
+        });
+        return response.Contact;
+    }
+
+    public async Task<Contact> GetContactAsync(string contactId) =>
+        (await Host.Contacts.GetContactAsync(new GetContactRequest { TenantId = Id, ContactId = contactId })).Contact;
+
+    public async Task<IngestBatchResponse> IngestAsync(IEnumerable<EngagementEvent> events, string batchId = "batch")
+    {
+        var request = new IngestBatchRequest { TenantId = Id, BatchId = batchId };
+        request.Events.AddRange(events);
+        return await Host.Ingest.IngestBatchAsync(request);
+    }
+
+    /// <summary>
+    /// Creates a SQL/WIN contact owned by <paramref name="owner"/> (empty: unassigned) and ingests a rising buyer's
+    /// last two days, which raises a card and a HIGH PRIORITY notification. Returns the active card.
+    /// </summary>
+    public async Task<RaisedCard> RaiseCardAsync(string contactId, string owner = "")
+    {
+        await UpsertContactAsync(contactId, owner);
+        var events = new ProtoEvents(contactId).RisingBuyer();
+        var ack = await IngestAsync(events, $"raise-{contactId}");
+        Assert.Empty(ack.Rejected);
+        Assert.Equal(events.Count, ack.AcceptedCount);
+
+        var card = (await GetContactAsync(contactId)).Card;
+        Assert.True(card is not null, $"The rising buyer {contactId} raised no card.");
+        Assert.Equal(CardStatus.Active, card.Status);
+        return new RaisedCard(contactId, card);
+    }
+
+    public async Task<OutreachMessage> QueueAsync(string contactId, string messageId, MessageSource source = MessageSource.Si,
+        string body = "Hello", DateTimeOffset? sendTime = null)
+    {
+        var response = await Host.Outreach.QueueMessageAsync(new QueueMessageRequest
+        {
+            TenantId = Id,
+            ContactId = contactId,
+            MessageId = messageId,
+            Source = source,
+            Channel = Channel.Email,
+            Subject = $"Subject of {messageId}",
+            Body = body,
+            SendTime = sendTime is { } at ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at) : null,
+            ActorUserId = source == MessageSource.Manual ? "alice" : "",
+        });
+        return response.Message;
+    }
+
+    public async Task<CheckOutreachResponse> CheckAsync(string contactId, MessageSource source) =>
+        await Host.Outreach.CheckOutreachAsync(new CheckOutreachRequest { TenantId = Id, ContactId = contactId, Source = source });
+
+    public async Task<ListNotificationsResponse> ListNotificationsAsync(InboxRef inbox, int pageSize = 0, string pageToken = "", bool unreadOnly = false) =>
+        await Host.Notifications.ListNotificationsAsync(new ListNotificationsRequest
+        {
+            TenantId = Id, Inbox = inbox, PageSize = pageSize, PageToken = pageToken, UnreadOnly = unreadOnly,
+        });
+}
