@@ -24,6 +24,7 @@ public static class HandoffServiceCollectionExtensions
         services.Configure<CardOptions>(section.GetSection("Cards"));
         services.Configure<ContactOptions>(section.GetSection("Contacts"));
         services.Configure<InboxOptions>(section.GetSection("Inbox"));
+        services.Configure<SummaryOptions>(section.GetSection("Summary"));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SentimentAnalyzer(sp.GetRequiredService<IOptions<SentimentOptions>>().Value));
@@ -31,7 +32,8 @@ public static class HandoffServiceCollectionExtensions
         services.AddSingleton(sp => new HandoffTriggerEvaluator(
             sp.GetRequiredService<IOptions<TriggerOptions>>().Value, sp.GetRequiredService<EngagementScorer>(), sp.GetRequiredService<SentimentAnalyzer>()));
         services.AddSingleton(sp => new CardRules(sp.GetRequiredService<IOptions<CardOptions>>().Value));
-        services.TryAddSingleton<ISummaryWriter, DeterministicSummaryWriter>();
+        services.TryAddSingleton(sp => new DeterministicSummaryWriter(sp.GetRequiredService<IOptions<SummaryOptions>>().Value));
+        services.TryAddSingleton<ISummaryWriter>(sp => sp.GetRequiredService<DeterministicSummaryWriter>());
         services.AddSingleton<HandoffEngine>();
         return services;
     }

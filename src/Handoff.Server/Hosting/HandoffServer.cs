@@ -5,6 +5,7 @@ using Handoff.Server.Ingest;
 using Handoff.Server.Interceptors;
 using Handoff.Server.Services;
 using Handoff.Server.Storage;
+using Handoff.Server.Summaries;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 
@@ -30,6 +31,7 @@ public static class HandoffServer
 
         ConfigureKestrel(builder, options);
         ConfigureSilo(builder, options);
+        builder.Services.AddHandoffSummaries(builder.Configuration);
         builder.Services.AddHandoffGrainServices(builder.Configuration);
 
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
