@@ -1,0 +1,43 @@
+using Grpc.Net.Client;
+using Handoff.Protos.V1;
+
+namespace Handoff.Cli;
+
+/// <summary>What every command needs: where the server is, the tenant, who is acting, and Ctrl+C.</summary>
+internal sealed class CliContext(string server, string tenant, string actor, CancellationToken cancel) : IDisposable
+{
+    private GrpcChannel? _channel;
+
+    public string Server => server;
+    public string Tenant => tenant;
+    public string Actor => actor;
+    public CancellationToken Cancel => cancel;
+
+    /// <summary>Opened on first use, so commands that send nothing (ingest --dry-run) need no server.</summary>
+    private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(server);
+
+    public ContactService.ContactServiceClient Contacts => new(Channel);
+    public HandoffService.HandoffServiceClient Handoffs => new(Channel);
+    public IngestService.IngestServiceClient Ingest => new(Channel);
+    public NotificationService.NotificationServiceClient Notifications => new(Channel);
+    public OutreachService.OutreachServiceClient Outreach => new(Channel);
+
+    public async Task<Contact> GetContactAsync(string contactId) =>
+        (await Contacts.GetContactAsync(new() { TenantId = tenant, ContactId = contactId }, cancellationToken: cancel)).Contact;
+
+    /// <summary>
+    /// The card id given with --card, or else the contact's current card, read first the way a screen acts on
+    /// the card it shows. Empty when the contact has no card and <paramref name="required"/> is false.
+    /// </summary>
+    public async Task<string> CardIdAsync(string? cardOption, string contactId, bool required)
+    {
+        if (cardOption is not null) return cardOption;
+        var card = (await GetContactAsync(contactId)).Card;
+        if (card is null)
+            return required ? throw new CliException($"contact {contactId} has no handoff card") : "";
+        Console.WriteLine($"current card of {contactId}: {card.CardId} (version {card.Version}, {ProtoEnum.Code(card.Status)})");
+        return card.CardId;
+    }
+
+    public void Dispose() => _channel?.Dispose();
+}
