@@ -1,0 +1,106 @@
+using Grpc.Core;
+using Handoff.Protos.V1;
+
+namespace Handoff.Cli.Commands;
+
+/// <summary>inbox: a user's, the unassigned or the team notification inbox.</summary>
+internal static class InboxCommands
+{
+    private const string InboxNote = "The inbox is --user USER, --unassigned or --team; the default is the acting user's own (--actor).";
+
+    public static readonly Command[] All =
+    [
+        new("inbox list", "[--user USER | --unassigned | --team] [--unread]", "List an inbox's notifications, newest first", InboxNote, List),
+        new("inbox read", "[--user USER | --unassigned | --team] --up-to SEQ", "Mark every notification up to SEQ read", InboxNote, Read),
+        new("inbox watch", "[--user USER | --unassigned | --team] [--after SEQ]",
+            "Print notifications as they arrive (the backlog after SEQ first) until Ctrl+C",
+            InboxNote + "\nA lost connection is retried from the last sequence printed, so nothing is missed or printed twice.",
+            Watch),
+    ];
+
+    private static async Task<int> List(CliContext ctx, Args a)
+    {
+        var request = new ListNotificationsRequest { TenantId = ctx.Tenant, Inbox = Inbox(ctx, a), UnreadOnly = a.Flag("--unread"), PageSize = 500 };
+        a.Positionals();
+        var first = true;
+        do
+        {
+            var page = await ctx.Notifications.ListNotificationsAsync(request, cancellationToken: ctx.Cancel);
+            if (first) Console.WriteLine($"{Describe(request.Inbox)}: {page.UnreadCount} unread, last sequence {page.LastSequence}");
+            first = false;
+            foreach (var n in page.Notifications) Render.Notification(n);
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+        return 0;
+    }
+
+    private static async Task<int> Read(CliContext ctx, Args a)
+    {
+        var request = new MarkNotificationsReadRequest
+        {
+            TenantId = ctx.Tenant, Inbox = Inbox(ctx, a),
+            UpToSequence = a.Sequence("--up-to") ?? throw new UsageException("--up-to is required"),
+        };
+        a.Positionals();
+        var response = await ctx.Notifications.MarkNotificationsReadAsync(request, cancellationToken: ctx.Cancel);
+        Console.WriteLine($"{Describe(request.Inbox)}: {response.UnreadCount} unread");
+        return 0;
+    }
+
+    private static async Task<int> Watch(CliContext ctx, Args a)
+    {
+        var request = new WatchNotificationsRequest { TenantId = ctx.Tenant, Inbox = Inbox(ctx, a), AfterSequence = a.Sequence("--after") ?? 0 };
+        a.Positionals();
+        Console.Error.WriteLine($"watching {Describe(request.Inbox)} after #{request.AfterSequence} (Ctrl+C to stop)");
+        var retry = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                using var call = ctx.Notifications.WatchNotifications(request, cancellationToken: ctx.Cancel);
+                await foreach (var item in call.ResponseStream.ReadAllAsync(ctx.Cancel))
+                {
+                    Render.Notification(item.Notification);
+                    request.AfterSequence = item.Notification.Sequence;
+                    retry = TimeSpan.FromSeconds(1);
+                }
+                Console.Error.WriteLine("the server ended the stream; reconnecting");
+            }
+            catch (Exception) when (ctx.Cancel.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
+            {
+                Console.Error.WriteLine($"connection lost ({ex.StatusCode}); reconnecting after #{request.AfterSequence} in {retry.TotalSeconds:0}s");
+            }
+            try
+            {
+                await Task.Delay(retry, ctx.Cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                return 0;
+            }
+            retry = TimeSpan.FromSeconds(Math.Min(retry.TotalSeconds * 2, 30));
+        }
+    }
+
+    private static InboxRef Inbox(CliContext ctx, Args a)
+    {
+        var user = a.Option("--user");
+        var unassigned = a.Flag("--unassigned");
+        var team = a.Flag("--team");
+        return (user, unassigned, team) switch
+        {
+            (null, false, false) => new() { Kind = InboxKind.User, UserId = ctx.Actor },
+            (not null, false, false) => new() { Kind = InboxKind.User, UserId = user },
+            (null, true, false) => new() { Kind = InboxKind.Unassigned },
+            (null, false, true) => new() { Kind = InboxKind.Team },
+            _ => throw new UsageException("give one of --user, --unassigned, --team"),
+        };
+    }
+
+    private static string Describe(InboxRef inbox) => inbox.Kind == InboxKind.User ? $"inbox of {inbox.UserId}" : $"{ProtoEnum.Words(inbox.Kind)} inbox";
+}
