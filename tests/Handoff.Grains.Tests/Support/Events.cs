@@ -3,16 +3,19 @@ using Handoff.Grains.Contacts;
 
 namespace Handoff.Grains.Tests.Support;
 
-/// <summary>Builds stored events relative to a moment, so a test reads as a timeline.</summary>
+/// <summary>
+/// Builds stored events relative to a moment, so a test reads as a timeline. Event ids are unique across every
+/// instance, so a test can build a second timeline for the same contact without its events being taken for replays.
+/// </summary>
 public sealed class Events(DateTimeOffset now)
 {
-    private int next;
+    private static int next;
 
     public StoredEvent At(TimeSpan ago, EventType type, Channel? channel = null, string? text = null,
         bool pricingPage = false, DateTimeOffset? appointment = null, string? feature = null,
         PipelinePhase? phase = null, LifecycleStage? stage = null, string? owner = null) => new()
     {
-        EventId = $"e{Interlocked.Increment(ref next):D4}",
+        EventId = $"e{Interlocked.Increment(ref next):D6}",
         Type = type,
         OccurredAt = now - ago,
         Channel = channel,
@@ -39,4 +42,14 @@ public sealed class Events(DateTimeOffset now)
         At(TimeSpan.FromHours(3), EventType.AppointmentAttended, Channel.Meeting),
         At(TimeSpan.FromHours(2), EventType.CallAnswered, Channel.Call),
     ];
+
+    /// <summary>An inbound SMS asking for a person: NEEDS_HUMAN_JUDGEMENT.</summary>
+    public StoredEvent AsksForAPerson(TimeSpan ago) =>
+        At(ago, EventType.SmsReceived, Channel.Sms, text: "Can someone call me? I would rather talk to a person about this.");
+
+    /// <summary>The contact unsubscribes.</summary>
+    public StoredEvent Unsubscribe(TimeSpan ago) => At(ago, EventType.Unsubscribed, Channel.Email);
+
+    /// <summary>The pipeline reports a new owner (empty: unassigned).</summary>
+    public StoredEvent OwnerChanged(TimeSpan ago, string owner) => At(ago, EventType.OwnerChanged, owner: owner);
 }

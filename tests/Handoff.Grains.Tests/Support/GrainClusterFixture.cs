@@ -8,7 +8,11 @@ public sealed class GrainCollection : ICollectionFixture<GrainClusterFixture>
     public const string Name = "grain cluster";
 }
 
-/// <summary>One silo shared by the tests of the collection; each test works on contacts of its own.</summary>
+/// <summary>
+/// One silo shared by the tests of the collection; each test works on contacts, users (and, where it lists a whole
+/// tenant, a tenant) of its own. The tests of the collection run one after another, so a test may move the shared
+/// clock forward: every other test builds its timeline from <see cref="Now"/> when it starts.
+/// </summary>
 public sealed class GrainClusterFixture : IAsyncLifetime
 {
     private HandoffTestCluster? cluster;
@@ -22,6 +26,10 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public DateTimeOffset Now => Clock.GetUtcNow();
 
     public string NewContactId() => $"c-{Guid.NewGuid():N}";
+
+    /// <summary>A contact with an ACTIVE card in <paramref name="tenantId"/>, owned by a new user unless <paramref name="owner"/> is given.</summary>
+    public Task<ActiveHandoff> RaiseHandoffAsync(string tenantId, string? owner = null, string displayName = "Brandon Lee") =>
+        Scenarios.RaiseHandoffAsync(Grains, Now, tenantId, owner ?? Scenarios.NewUserId("owner"), displayName: displayName);
 
     public async Task InitializeAsync() => cluster = await HandoffTestCluster.StartAsync();
 
