@@ -8,7 +8,6 @@ internal sealed class CliContext(string server, string tenant, string actor, Can
 {
     private GrpcChannel? _channel;
 
-    public string Server => server;
     public string Tenant => tenant;
     public string Actor => actor;
     public CancellationToken Cancel => cancel;

@@ -19,9 +19,9 @@ var server = "";
 Command? command = null;
 try
 {
-    server = a.Option("--server") ?? Environment.GetEnvironmentVariable("HANDOFF_SERVER") ?? "http://localhost:5080";
+    server = a.Option("--server") ?? Env("HANDOFF_SERVER") ?? "http://localhost:5080";
     var tenant = a.Option("--tenant") ?? "demo";
-    var actor = a.Option("--actor") ?? Environment.GetEnvironmentVariable("USER") ?? "cli";
+    var actor = a.Option("--actor") ?? Env("USER") ?? "cli";
     var help = a.Flag("--help") | a.Flag("-h");
 
     var group = a.NextWord();
@@ -77,6 +77,8 @@ catch (RpcException ex)
         Console.Error.WriteLine($"  is the server running at {server}? (set --server or HANDOFF_SERVER)");
     return 1;
 }
+
+static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
 void PrintHelp(TextWriter output)
 {
