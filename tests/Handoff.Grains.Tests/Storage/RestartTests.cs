@@ -78,7 +78,8 @@ public sealed class RestartTests
             await contactB.Ingest([events.At(TimeSpan.FromHours(1), EventType.EmailOpened, Channel.Email)]);
             await contactB.QueueMessage(Scenarios.Si("si-b"));
 
-            var c = (await Scenarios.RaiseHandoffAsync(grains, now, Tenant, owner, displayName: "Chen Wu")).ContactId;
+            cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+            var c = (await Scenarios.RaiseHandoffAsync(grains, cluster.Clock.GetUtcNow(), Tenant, owner, displayName: "Chen Wu")).ContactId;
             var inbox = grains.UserInbox(Tenant, owner);
             Assert.Equal(1, await inbox.MarkRead([1], 0));
 
@@ -126,7 +127,7 @@ public sealed class RestartTests
             Assert.Equal(MessageStatus.Held, (await contactA.QueueMessage(Scenarios.Manual("after-restart"))).Status);
 
             // ... and numbers new notifications after the old ones.
-            var d = await Scenarios.RaiseHandoffAsync(grains, now, Tenant, owner, displayName: "Dee Park");
+            var d = await Scenarios.RaiseHandoffAsync(grains, cluster.Clock.GetUtcNow(), Tenant, owner, displayName: "Dee Park");
             var latest = (await inbox.ReadAfter(2, 100)).Single();
             Assert.Equal((3L, d.ContactId), (latest.Sequence, latest.Notice.ContactId));
             Assert.Equal(2, (await inbox.List(0, 10, unreadOnly: true)).UnreadCount);
