@@ -29,7 +29,7 @@ public sealed class LanguageModelSummaryWriter : ISummaryWriter
         + "events, and leave out anything the facts do not state. "
         + "Cover: the contact's engagement state (score and trend), their recent behaviour, their position in the "
         + "pipeline (lifecycle stage and phase), and why a person is needed now (the reasons and their evidence). "
-        + "Refer to the contact by first name, or as \"this contact\" when the name is null; use no gendered pronouns. "
+        + "Refer to the contact by first name, or as \"this contact\" when the facts give no name; use no gendered pronouns. "
         + "No greeting, heading, list, markdown or quotation marks around the answer.";
 
     private const int ErrorExcerptLength = 200;

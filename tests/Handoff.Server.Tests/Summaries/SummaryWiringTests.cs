@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Sockets;
+using Handoff.Domain.Summary;
+using Handoff.Grains;
+using Handoff.Server.Hosting;
+using Handoff.Server.Summaries;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using static Handoff.Server.Tests.Summaries.SummaryTestData;
+
+namespace Handoff.Server.Tests.Summaries;
+
+/// <summary>Which writer the host ends up with, from configuration alone.</summary>
+public sealed class SummaryWiringTests
+{
+    private const string LanguageModel = LanguageModelSummaryOptions.Section;
+
+    /// <summary>The host's order: summaries first, then the grain services, whose TryAdd only fills the gap.</summary>
+    private static ServiceProvider Services(params (string Key, string? Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, s.Value)))
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHandoffSummaries(configuration);
+        services.AddHandoffGrainServices(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+    }
+
+    [Fact]
+    public async Task Disabled_leaves_the_deterministic_writer_in_place()
+    {
+        await using var provider = Services(($"{LanguageModel}:Enabled", "false"), ($"{LanguageModel}:Endpoint", "http://127.0.0.1:9/v1"));
+
+        var writer = provider.GetRequiredService<ISummaryWriter>();
+
+        Assert.IsType<DeterministicSummaryWriter>(writer);
+        Assert.Same(provider.GetRequiredService<DeterministicSummaryWriter>(), writer);
+        Assert.Null(provider.GetService<LanguageModelSummaryWriter>());
+        Assert.Equal(Deterministic(Brandon()), await writer.WriteAsync(Brandon(), CancellationToken.None));
+    }
+
+    [Fact]
+    public void Without_any_summary_settings_the_deterministic_writer_applies_and_nothing_is_validated()
+    {
+        using var provider = Services();
+
+        Assert.IsType<DeterministicSummaryWriter>(provider.GetRequiredService<ISummaryWriter>());
+        provider.GetService<IStartupValidator>()?.Validate();
+    }
+
+    [Fact]
+    public void The_deterministic_writer_is_built_with_the_summary_options()
+    {
+        using var provider = Services(("Handoff:Summary:HighlyEngagedMinScore", "90"));
+
+        var summary = provider.GetRequiredService<DeterministicSummaryWriter>().Write(Brandon());
+
+        Assert.StartsWith("Brandon is an engaged SQL", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enabled_puts_the_language_model_behind_the_fallback()
+    {
+        await using var endpoint = await FakeChatEndpoint.StartAsync(FakeChatEndpoint.Answering(GoodAnswer));
+        await using var provider = Services(
+            ($"{LanguageModel}:Enabled", "true"),
+            ($"{LanguageModel}:Endpoint", endpoint.BaseUrl),
+            ($"{LanguageModel}:Model", "test-model"),
+            ($"{LanguageModel}:ApiKey", "sk-wired"),
+            ($"{LanguageModel}:Timeout", "00:00:30"));
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        var writer = provider.GetRequiredService<ISummaryWriter>();
+
+        Assert.IsType<FallbackSummaryWriter>(writer);
+        Assert.Equal(GoodAnswer, await writer.WriteAsync(Brandon(), CancellationToken.None));
+        Assert.Equal("Bearer sk-wired", Assert.Single(endpoint.Requests).Authorization);
+    }
+
+    [Fact]
+    public void Enabled_without_endpoint_or_model_fails_validation_naming_both_settings()
+    {
+        using var provider = Services(($"{LanguageModel}:Enabled", "true"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Handoff:Summary:LanguageModel:Endpoint must be set", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Handoff:Summary:LanguageModel:Model must be set", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Endpoint", "localhost:11434/v1", "Endpoint must be an absolute http or https URL")]
+    [InlineData("Timeout", "00:00:00", "Timeout must be positive")]
+    [InlineData("MaxTokens", "0", "MaxTokens must be positive")]
+    [InlineData("Temperature", "3", "Temperature must be between 0 and 2")]
+    public void Enabled_with_a_bad_setting_fails_validation_naming_it(string setting, string value, string message)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            [$"{LanguageModel}:Enabled"] = "true",
+            [$"{LanguageModel}:Endpoint"] = "http://localhost:11434/v1",
+            [$"{LanguageModel}:Model"] = "llama3.1:8b",
+            [$"{LanguageModel}:{setting}"] = value,
+        };
+        using var provider = Services([.. settings.Select(s => (s.Key, s.Value))]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains($"{LanguageModel}:{message}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_host_uses_the_language_model_writer_when_enabled_and_the_deterministic_one_otherwise()
+    {
+        await using (var enabled = HandoffServer.Build(HostArgs(
+            $"--{LanguageModel}:Enabled=true", $"--{LanguageModel}:Endpoint=http://127.0.0.1:9/v1", $"--{LanguageModel}:Model=m")))
+        {
+            Assert.IsType<FallbackSummaryWriter>(enabled.Services.GetRequiredService<ISummaryWriter>());
+        }
+
+        await using var disabled = HandoffServer.Build(HostArgs());
+        Assert.IsType<DeterministicSummaryWriter>(disabled.Services.GetRequiredService<ISummaryWriter>());
+    }
+
+    [Fact]
+    public async Task The_host_refuses_to_start_when_enabled_without_an_endpoint()
+    {
+        await using var app = HandoffServer.Build(HostArgs($"--{LanguageModel}:Enabled=true", $"--{LanguageModel}:Model=m"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Handoff:Summary:LanguageModel:Endpoint must be set", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Free loopback ports and a throwaway database, so a host that did start would harm nothing.</summary>
+    private static string[] HostArgs(params string[] extra) =>
+    [
+        $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{FreePort()}",
+        $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{FreePort()}",
+        $"--Handoff:Server:Storage:SqlitePath={Path.Combine(Path.GetTempPath(), "handoff-server-tests", $"{Guid.NewGuid():N}.db")}",
+        $"--Handoff:Server:Silo:SiloPort={FreePort()}",
+        $"--Handoff:Server:Silo:GatewayPort={FreePort()}",
+        "--Logging:LogLevel:Default=Warning",
+        .. extra,
+    ];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
