@@ -72,4 +72,23 @@ public sealed class SendGateTests(GrainClusterFixture fixture)
         await contact.Ingest([events.At(TimeSpan.Zero, EventType.ProposalViewed, Channel.Web)]);
         Assert.Null((await contact.Get()).Card);
     }
+
+    [Fact]
+    public async Task Unsubscribing_while_a_card_is_active_holds_manual_messages_too()
+    {
+        var handoff = await fixture.RaiseHandoffAsync(Tenant);
+        await handoff.Contact.QueueMessage(Scenarios.Manual("manual-1"));
+
+        await handoff.Contact.Ingest([handoff.Events.Unsubscribe(TimeSpan.FromMinutes(1))]);
+
+        Assert.Equal(DenialReason.Unsubscribed, (await handoff.Contact.CheckOutreach(MessageSource.Manual)).DenialReason);
+        Assert.Equal(DenialReason.Unsubscribed, (await handoff.Contact.CheckOutreach(MessageSource.Si)).DenialReason);
+        Assert.Equal((MessageStatus.Held, (DenialReason?)DenialReason.Unsubscribed), (await handoff.Contact.AllMessages()).Select(m => (m.Status, m.HoldReason)).Single());
+        Assert.Empty(await handoff.Contact.ClaimDueMessages(10));
+
+        // Resuming automation afterwards does not override the contact's own choice.
+        await handoff.Contact.ResumeAutomation(handoff.Card.CardId, "carol");
+        Assert.Equal(DenialReason.Unsubscribed, (await handoff.Contact.CheckOutreach(MessageSource.Manual)).DenialReason);
+        Assert.Empty(await handoff.Contact.ClaimDueMessages(10));
+    }
 }

@@ -41,7 +41,7 @@ public sealed class PauseOutreachTests(GrainClusterFixture fixture)
         fixture.Clock.Advance(TimeSpan.FromHours(3));
         Assert.Empty(await handoff.Contact.ClaimDueMessages(10));
         Assert.Equal(5, (await handoff.Contact.AllMessages()).Count);
-        Assert.True((await fixture.Grains.UserInbox(Tenant, handoff.OwnerUserId).NotificationsAbout(handoff.ContactId)).Single().Resolved is false);
+        Assert.False(Assert.Single(await fixture.Grains.UserInbox(Tenant, handoff.OwnerUserId).NotificationsAbout(handoff.ContactId)).Resolved);
     }
 
     [Fact]
