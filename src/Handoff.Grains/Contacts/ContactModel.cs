@@ -118,9 +118,14 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     public async ValueTask UpsertAsync(ProfileUpdate update, DateTimeOffset now, CancellationToken cancellationToken)
     {
         EnsureExists(now);
-        if (update.DisplayName is { } name)
+        if (update.DisplayName is { } name && name != State.DisplayName)
         {
             State.DisplayName = name;
+            if (State.Card is { IsActive: true } active)
+            {
+                // The tenant's list of active handoffs shows the contact's name.
+                State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(active)));
+            }
         }
 
         if (update.Stage is { } stage)
@@ -138,6 +143,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         if (update.OwnerUserId is { } owner && owner != State.OwnerUserId)
         {
             Reassign(owner, update.ActorUserId, now);
+            State.OwnerChangedAt = now;
         }
 
         State.UpdatedAt = now;
@@ -515,9 +521,10 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         CreatedAt = card.CreatedAt,
     };
 
+    /// <summary>A card lists what was done while it was active; later actions are in the audit trail only.</summary>
     private void RecordCardAction(ActionKind kind, string actor, DateTimeOffset now)
     {
-        if (State.Card is { } card)
+        if (State.Card is { IsActive: true } card)
         {
             State.Card = card with { Actions = [.. card.Actions, new ActionRecord(kind, actor, now)], UpdatedAt = now };
         }

@@ -83,8 +83,10 @@ public sealed class OwnerAssignmentTests(GrainClusterFixture fixture)
         var a = Scenarios.NewUserId("a");
         var c = Scenarios.NewUserId("c");
         var handoff = await fixture.RaiseHandoffAsync(tenant, a);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(2));
 
-        await handoff.Contact.Ingest([handoff.Events.OwnerChanged(TimeSpan.FromMinutes(1), c)]);
+        // The CRM reports a change that happened after the owner was set.
+        await handoff.Contact.Ingest([new Events(fixture.Now).OwnerChanged(TimeSpan.FromMinutes(1), c)]);
 
         Assert.Equal(c, (await handoff.Contact.Get()).OwnerUserId);
         Assert.Equal(NotificationResolution.Reassigned, Assert.Single(await fixture.Grains.UserInbox(tenant, a).NotificationsAbout(handoff.ContactId)).Resolution);
