@@ -155,6 +155,46 @@ public sealed class HandoffTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_new_reason_while_the_card_is_active_updates_the_card_and_its_notification_instead_of_adding_one()
+    {
+        var tenant = new TestTenant(fixture.Host);
+        var raised = await tenant.RaiseCardAsync("c-1", owner: "alice");
+        Assert.DoesNotContain(raised.Card.Reasons, r => r.Reason == HandoffReason.NeedsHumanJudgement);
+
+        await tenant.IngestAsync([new ProtoEvents("c-1").At(TimeSpan.FromMinutes(1), EventType.SmsReceived, Channel.Sms,
+            text: "Can someone call me? I would rather talk to a person about this.")]);
+
+        var card = (await Handoffs.GetHandoffCardAsync(new GetHandoffCardRequest { TenantId = tenant.Id, ContactId = "c-1" })).Card;
+        Assert.Equal((raised.Card.CardId, 2, CardStatus.Active), (card.CardId, card.Version, card.Status));
+        Assert.Contains(card.Reasons, r => r.Reason == HandoffReason.NeedsHumanJudgement);
+        var notification = Assert.Single((await tenant.ListNotificationsAsync(TestTenant.UserInbox("alice"))).Notifications);
+        Assert.Equal((card.CardId, 2), (notification.CardId, notification.CardVersion));
+        Assert.Contains(HandoffReason.NeedsHumanJudgement, notification.Reasons);
+        var listed = Assert.Single((await Handoffs.ListActiveHandoffsAsync(new ListActiveHandoffsRequest { TenantId = tenant.Id })).Handoffs);
+        Assert.Equal(2, listed.CardVersion);
+        Assert.Contains(HandoffReason.NeedsHumanJudgement, listed.Reasons);
+    }
+
+    [Fact]
+    public async Task ResumeAutomation_after_a_reassignment_resolves_the_notification_in_the_new_owners_inbox()
+    {
+        var tenant = new TestTenant(fixture.Host);
+        var raised = await tenant.RaiseCardAsync("c-1", owner: "alice");
+        await fixture.Host.Contacts.AssignOwnerAsync(new AssignOwnerRequest
+        {
+            TenantId = tenant.Id, ContactId = "c-1", OwnerUserId = "bob", CardId = raised.Card.CardId, ActorUserId = "alice",
+        });
+
+        await Handoffs.ResumeAutomationAsync(new ResumeAutomationRequest { TenantId = tenant.Id, ContactId = "c-1", CardId = raised.Card.CardId, ActorUserId = "bob" });
+
+        var alices = Assert.Single((await tenant.ListNotificationsAsync(TestTenant.UserInbox("alice"))).Notifications);
+        var bobs = Assert.Single((await tenant.ListNotificationsAsync(TestTenant.UserInbox("bob"))).Notifications);
+        Assert.Equal(NotificationResolution.Reassigned, alices.Resolution);
+        Assert.Equal(NotificationResolution.CardResolved, bobs.Resolution);
+        Assert.Empty(await ListAsync(tenant, OwnerFilter.All));
+    }
+
+    [Fact]
     public async Task ResumeAutomation_resolves_the_card_and_its_notification_and_leaves_the_active_list()
     {
         var tenant = new TestTenant(fixture.Host);

@@ -76,6 +76,20 @@ public sealed class IngestTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_same_batch_sent_three_times_at_once_is_stored_once()
+    {
+        var tenant = new TestTenant(fixture.Host);
+        var events = new ProtoEvents("c-1");
+        var batch = Enumerable.Range(1, 10).Select(i => events.Opened(TimeSpan.FromMinutes(i))).ToList();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => tenant.IngestAsync(batch)));
+
+        Assert.Equal(10, responses.Sum(r => r.AcceptedCount));
+        Assert.Equal(20, responses.Sum(r => r.DuplicateCount));
+        Assert.Equal(10, (await tenant.GetContactAsync("c-1")).Engagement.TotalEventCount);
+    }
+
+    [Fact]
     public async Task A_batch_spread_over_several_contacts_stores_each_contacts_events()
     {
         var tenant = new TestTenant(fixture.Host);

@@ -50,6 +50,29 @@ public sealed class NotificationTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_burst_of_cards_raised_at_once_reaches_a_watch_without_gap_or_duplicate()
+    {
+        var tenant = new TestTenant(fixture.Host);
+        await tenant.RaiseCardAsync("c-0", owner: "alice");
+        using var watch = Watch(tenant, Alice, afterSequence: 0);
+        Assert.Equal(1, (await NextAsync(watch)).Sequence);
+
+        await Task.WhenAll(Enumerable.Range(1, 8).Select(i => tenant.RaiseCardAsync($"c-{i}", owner: "alice")));
+
+        var burst = new List<Notification>();
+        for (var i = 0; i < 8; i++)
+        {
+            burst.Add(await NextAsync(watch));
+        }
+
+        Assert.Equal(Enumerable.Range(2, 8).Select(i => (long)i), burst.Select(n => n.Sequence));
+        Assert.Equal(8, burst.Select(n => n.ContactId).Distinct().Count());
+        await tenant.RaiseCardAsync("c-last", owner: "alice");
+        var next = await NextAsync(watch);
+        Assert.Equal((10L, "c-last"), (next.Sequence, next.ContactId));
+    }
+
+    [Fact]
     public async Task A_watch_from_the_last_sequence_gets_only_what_comes_next()
     {
         var tenant = new TestTenant(fixture.Host);

@@ -110,6 +110,20 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_grpc_web_post_carries_the_rich_status_in_headers_a_script_may_read()
+    {
+        using var response = await http.SendAsync(GrpcWebPost(AllowedOrigin, new GetContactRequest { TenantId = ServerFixture.NewTenant() }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(AllowedOrigin, Header(response, "Access-Control-Allow-Origin"));
+        Assert.Contains("grpc-status-details-bin", Header(response, "Access-Control-Expose-Headers")!, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(((int)StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "grpc-status"));
+        var details = Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(PadBase64(Header(response, "grpc-status-details-bin")!)));
+        var badRequest = details.Details.Single().Unpack<Google.Rpc.BadRequest>();
+        Assert.Contains(badRequest.FieldViolations, v => v.Field == "contact_id");
+    }
+
+    [Fact]
     public async Task A_grpc_web_post_from_another_origin_gets_no_allow_origin()
     {
         using var response = await http.SendAsync(GrpcWebPost("http://evil.example", new GetContactRequest { TenantId = ServerFixture.NewTenant(), ContactId = "c-1" }));
@@ -182,6 +196,9 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
         Assert.True(message is not null, $"No data frame; trailers: {string.Join(", ", trailers)}");
         return (message, trailers);
     }
+
+    /// <summary>gRPC sends binary headers as base64 without padding.</summary>
+    private static string PadBase64(string value) => value.PadRight(value.Length + (4 - (value.Length % 4)) % 4, '=');
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
