@@ -43,6 +43,12 @@ public sealed class SiloOptions
 
     /// <summary>Grains idle this long are deactivated; their state stays stored.</summary>
     public TimeSpan GrainIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Running as pods of a Kubernetes Deployment: turns on the Orleans Kubernetes hosting integration (silo name and
+    /// advertised address from the pod, pods of dead silos removed). Needs the pod environment described in deploy/README.md.
+    /// </summary>
+    public bool Kubernetes { get; set; }
 }
 
 /// <summary>Ingest limits. Bound from configuration section "Handoff:Ingest".</summary>
