@@ -1,4 +1,14 @@
 using Handoff.Server.Hosting;
 
-var app = HandoffServer.Build(args);
-await app.RunAsync();
+try
+{
+    var app = HandoffServer.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (HandoffStartupException e)
+{
+    // A configuration the host cannot start with: the message names the setting and the reason; no stack trace.
+    await Console.Error.WriteLineAsync($"Handoff cannot start. {e.Message}");
+    return 1;
+}

@@ -88,14 +88,11 @@ public static class HandoffServer
 
     private static void ConfigureSilo(WebApplicationBuilder builder, HandoffServerOptions options)
     {
-        var storage = options.Storage;
-
         builder.UseOrleans(silo =>
         {
-            // SQLite has grain storage but no membership table: the embedded default is one silo.
-            silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.Silo.ServiceId, clusterId: options.Silo.ClusterId);
+            // Storage and clustering go together: SQLite is one silo on localhost, PostgreSQL a cluster (Storage/).
+            silo.UseHandoffStorage(options);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.Silo.GrainIdleTimeout);
-            silo.AddHandoffSqliteStorage(storage.SqlitePath);
         });
     }
 }

@@ -19,7 +19,15 @@ public sealed class HandoffServerOptions
     public SiloOptions Silo { get; set; } = new();
 }
 
-public enum StorageProvider { Sqlite = 1 }
+/// <summary>Where grain state (and, on PostgreSQL, cluster membership and reminders) is stored.</summary>
+public enum StorageProvider
+{
+    /// <summary>One SQLite file; one silo. The default: nothing to install.</summary>
+    Sqlite = 1,
+
+    /// <summary>A PostgreSQL database shared by every silo of the cluster.</summary>
+    PostgreSql = 2,
+}
 
 public sealed class StorageOptions
 {
@@ -27,11 +35,35 @@ public sealed class StorageOptions
 
     /// <summary>The SQLite database file, relative to the working directory unless rooted.</summary>
     public string SqlitePath { get; set; } = "data/handoff.db";
+
+    /// <summary>
+    /// An Npgsql connection string (Host=...;Port=...;Database=...;Username=...;Password=...), used when
+    /// <see cref="Provider"/> is PostgreSql. Pool and statement-preparation defaults are added when absent (docs/storage.md).
+    /// </summary>
+    public string PostgreSqlConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// PostgreSQL only: apply deploy/postgresql/handoff-postgresql.sql at start-up (idempotent). When false, a database
+    /// without the schema stops the start-up. SQLite always creates its schema in a new file.
+    /// </summary>
+    public bool ApplySchema { get; set; }
+
+    /// <summary>PostgreSQL only: how long the start-up check may wait for the server before it gives up.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class SiloOptions
 {
     public string ClusterId { get; set; } = "handoff";
+
+    /// <summary>
+    /// PostgreSQL only (SQLite runs one silo on localhost): the address other silos and clients reach this silo at,
+    /// as written to the membership table. Every silo of a cluster needs its own reachable address.
+    /// </summary>
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>PostgreSQL only: listen on every local address rather than only the advertised one (containers, NAT).</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
 
     public string ServiceId { get; set; } = "handoff";
 

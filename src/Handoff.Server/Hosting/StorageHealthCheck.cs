@@ -1,11 +1,14 @@
+using System.Data.Common;
+using Handoff.Server.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Runtime;
 
 namespace Handoff.Server.Hosting;
 
-/// <summary>Healthy when the silo is active and its store answers a query.</summary>
+/// <summary>Healthy when the silo is active and its store (whichever is configured) answers a query.</summary>
 public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServerOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -17,16 +20,23 @@ public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServ
 
         try
         {
-            await using var connection = new SqliteConnection(Storage.SqliteDatabase.ConnectionString(options.Value.Storage.SqlitePath));
+            await using var connection = Connect(options.Value.Storage);
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1;";
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (SqliteException e)
+        catch (Exception e) when (e is DbException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("Storage does not answer.", e);
         }
     }
+
+    /// <summary>A connection to the configured store, from the same pool the grain storage uses.</summary>
+    private static DbConnection Connect(StorageOptions storage) => storage.Provider switch
+    {
+        StorageProvider.PostgreSql => new NpgsqlConnection(PostgreSqlDatabase.ConnectionString(storage.PostgreSqlConnectionString)),
+        _ => new SqliteConnection(SqliteDatabase.ConnectionString(storage.SqlitePath)),
+    };
 }

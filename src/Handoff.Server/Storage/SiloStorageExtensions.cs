@@ -1,4 +1,6 @@
+using System.Net;
 using Handoff.Grains;
+using Handoff.Server.Hosting;
 using Orleans.Serialization;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -10,16 +12,77 @@ public static class SiloStorageExtensions
     private const string SqliteSchemaFile = "Schema/sqlite/handoff-sqlite.sql";
 
     /// <summary>
+    /// The host's storage and, with it, its clustering, as Handoff:Server:Storage:Provider says. SQLite: grain state in
+    /// one file and a single silo on localhost. PostgreSQL: grain state, membership and reminders in one database,
+    /// checked (or given its schema) before the silo starts, and a silo that other silos and clients find through the
+    /// membership table at its advertised address.
+    /// </summary>
+    public static ISiloBuilder UseHandoffStorage(this ISiloBuilder silo, HandoffServerOptions options)
+    {
+        var storage = options.Storage;
+        var endpoints = options.Silo;
+        switch (storage.Provider)
+        {
+            case StorageProvider.Sqlite:
+                // SQLite has grain storage but no membership table: the embedded default is one silo.
+                silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
+                return silo.AddHandoffSqliteStorage(storage.SqlitePath);
+
+            case StorageProvider.PostgreSql:
+                var connectionString = PostgreSqlDatabase.EnsureReady(storage.PostgreSqlConnectionString, storage.ApplySchema, storage.ConnectTimeout);
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = endpoints.ClusterId;
+                    o.ServiceId = endpoints.ServiceId;
+                });
+                silo.ConfigureEndpoints(AdvertisedAddress(endpoints), endpoints.SiloPort, endpoints.GatewayPort, endpoints.ListenOnAnyHostAddress);
+                silo.UseHandoffPostgreSqlClustering(connectionString);
+                return silo.AddHandoffPostgreSqlStorage(connectionString);
+
+            default:
+                throw new HandoffStartupException($"Handoff:Server:Storage:Provider: '{storage.Provider}' is not a store (Sqlite or PostgreSql).");
+        }
+    }
+
+    /// <summary>
     /// Grain storage on a SQLite file, created with the project's schema if new. Shared by the host and the
     /// grain tests, so both store exactly the same way.
     /// </summary>
     public static ISiloBuilder AddHandoffSqliteStorage(this ISiloBuilder silo, string sqlitePath)
     {
         SqliteDatabase.EnsureCreated(sqlitePath, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, SqliteSchemaFile)));
+        return silo.AddHandoffGrainStorage(SqliteDatabase.Invariant, SqliteDatabase.ConnectionString(sqlitePath));
+    }
+
+    /// <summary>
+    /// Grain storage and reminders on a PostgreSQL database that has the project's schema (see
+    /// <see cref="PostgreSqlDatabase.EnsureReady"/>). Shared by the host and the grain tests.
+    /// </summary>
+    public static ISiloBuilder AddHandoffPostgreSqlStorage(this ISiloBuilder silo, string connectionString)
+    {
+        silo.AddHandoffGrainStorage(PostgreSqlDatabase.Invariant, connectionString);
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = PostgreSqlDatabase.Invariant;
+            o.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>Orleans membership in the same PostgreSQL database: every silo of the cluster registers there.</summary>
+    public static ISiloBuilder UseHandoffPostgreSqlClustering(this ISiloBuilder silo, string connectionString) =>
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = PostgreSqlDatabase.Invariant;
+            o.ConnectionString = connectionString;
+        });
+
+    private static ISiloBuilder AddHandoffGrainStorage(this ISiloBuilder silo, string invariant, string connectionString)
+    {
         silo.AddAdoNetGrainStorage(StorageNames.Handoff, o =>
         {
-            o.Invariant = SqliteDatabase.Invariant;
-            o.ConnectionString = SqliteDatabase.ConnectionString(sqlitePath);
+            o.Invariant = invariant;
+            o.ConnectionString = connectionString;
         });
         // The Orleans binary serializer honours [Id]/[Alias], so stored state survives renames; the default JSON one
         // writes CLR type names and does not.
@@ -27,4 +90,9 @@ public static class SiloStorageExtensions
             .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
     }
+
+    private static IPAddress AdvertisedAddress(Hosting.SiloOptions silo) =>
+        IPAddress.TryParse(silo.AdvertisedIPAddress, out var address)
+            ? address
+            : throw new HandoffStartupException($"Handoff:Server:Silo:AdvertisedIPAddress: '{silo.AdvertisedIPAddress}' is not an IP address.");
 }
