@@ -455,6 +455,22 @@ public sealed class DeployManifestTests
         Assert.Null(OptionKeys.Problem(name, value));
     }
 
+    [Fact]
+    public void Deploy_readme_links_only_to_files_that_exist()
+    {
+        var readme = DeployFiles.PathOf("deploy/README.md");
+        var links = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(readme), @"\]\(([^)#:]+)(#[^)]*)?\)")
+            .Select(m => m.Groups[1].Value)
+            .ToList();
+
+        Assert.True(links.Count >= 5, "The deploy README links to fewer files than expected: was it read?");
+        foreach (var link in links)
+        {
+            var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(readme)!, link));
+            Assert.True(File.Exists(target) || Directory.Exists(target), $"deploy/README.md links to {link}, which does not exist");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static IReadOnlyList<KeyValuePair<string, YamlNode>> Silos() =>
