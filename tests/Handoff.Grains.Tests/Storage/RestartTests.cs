@@ -7,8 +7,8 @@ using Handoff.Grains.Tests.Support;
 namespace Handoff.Grains.Tests.Storage;
 
 /// <summary>
-/// Everything a contact, an inbox and the tenant index acknowledged is read back from SQLite by a new silo.
-/// Runs its own cluster (not the shared one) so that it can stop it.
+/// Everything a contact, an inbox and the tenant index acknowledged is read back from the store by a new silo, on both
+/// stores: a SQLite file and a PostgreSQL database. Runs its own cluster (not the shared one) so that it can stop it.
 /// </summary>
 public sealed class RestartTests
 {
@@ -47,10 +47,13 @@ public sealed class RestartTests
             Json(await grains.HandoffIndex(Tenant).List(OwnerFilter.All, "", 0, 1000)));
     }
 
-    [Fact]
-    public async Task A_new_silo_reads_back_contacts_cards_controls_queues_inboxes_the_index_and_the_dedupe_memory()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.PostgreSql)]
+    public async Task A_new_silo_reads_back_contacts_cards_controls_queues_inboxes_the_index_and_the_dedupe_memory(StoreKind kind)
     {
-        var cluster = await HandoffTestCluster.StartAsync();
+        await using var store = await TestStore.CreateAsync(kind);
+        var cluster = await HandoffTestCluster.StartAsync(store);
         try
         {
             // Arrange, on the first silo.
