@@ -62,11 +62,13 @@ public sealed class PostgreSqlTestServer
         return connectionString;
     }
 
-    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing whatever connections are left in it.</summary>
+    /// <summary>
+    /// Drops a database made by <see cref="CreateDatabaseAsync"/>, ending whatever sessions are left in it (idle pooled
+    /// connections of silos that have stopped).
+    /// </summary>
     public async Task DropDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(AdminConnectionString);
         await admin.OpenAsync();
         await using var drop = admin.CreateCommand();
@@ -141,7 +143,7 @@ public sealed class PostgreSqlTestServer
             var port = FreePort();
             await RunAsync(
                 "pg_ctl",
-                ["-D", data, "-l", log, "-w", "-t", "60", "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder}", "start"],
+                ["-D", data, "-l", log, "-w", "-t", "60", "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=300", "start"],
                 asPostgres);
             using (Process.Start(new ProcessStartInfo(
                        "setsid",
