@@ -18,6 +18,7 @@ namespace Handoff.Server.Hosting;
 public static class HandoffServer
 {
     private const string CorsPolicy = "grpc-web";
+    private const string MembershipSection = "Handoff:Server:Silo:Membership";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -92,7 +93,10 @@ public static class HandoffServer
         {
             // Storage and clustering go together: SQLite is one silo on localhost, PostgreSQL a cluster (Storage/).
             silo.UseHandoffStorage(options);
+            silo.AddHandoffKubernetesHosting(options.Silo);
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.Silo.GrainIdleTimeout);
+            // Failure detection (probe timeouts, votes) is Orleans' own ClusterMembershipOptions, settable here.
+            silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(MembershipSection));
         });
     }
 }

@@ -1,0 +1,61 @@
+using Handoff.Cluster.Tests.Support;
+using Handoff.Protos.V1;
+using Xunit.Abstractions;
+
+namespace Handoff.Cluster.Tests.Failover;
+
+/// <summary>A silo stopped on purpose (SIGTERM, as in a rolling deploy) hands its grains over without failing a call.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class GracefulShutdownTests(ClusterDatabaseFixture database, ITestOutputHelper output)
+{
+    private const string Tenant = "rolling";
+    private const int Contacts = 1500;
+    private const int EventsPerContact = 4;
+    private const int BatchSize = 250;
+
+    [Fact]
+    public async Task Stopping_a_silo_gracefully_fails_no_call()
+    {
+        var clusterId = $"stop-{Guid.NewGuid():N}"[..20];
+        var connectionString = await database.CreateDatabaseAsync();
+        await using var cluster = await TestCluster.StartAsync(connectionString, clusterId, silos: 3, TimeSpan.FromSeconds(90));
+        var plan = new EventPlan(Contacts, hotContacts: 0, EventsPerContact, DateTimeOffset.UtcNow);
+        // One attempt per batch: any failed call fails the test.
+        var client = new IngestClient(cluster.Silos, workers: 6, callTimeout: TimeSpan.FromSeconds(30), maxAttempts: 1);
+        var batches = plan.LoadBatches(Tenant, BatchSize).ToList();
+        var leaving = cluster.Silos[2];
+
+        var sending = client.SendAsync(batches, CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (client.AcknowledgedBatches < batches.Count / 3)
+        {
+            if (sending.IsCompleted)
+            {
+                await sending;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the load did not progress");
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
+        client.Avoid(leaving);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await leaving.StopGracefullyAsync(TimeSpan.FromSeconds(60));
+        var stopTime = stopwatch.Elapsed;
+        await sending;
+
+        var reader = new ContactService.ContactServiceClient(cluster.Silos[0].Channel);
+        long found = 0;
+        foreach (var contactId in plan.Contacts)
+        {
+            found += (await reader.GetContactAsync(new GetContactRequest { TenantId = Tenant, ContactId = contactId })).Contact.Engagement.TotalEventCount;
+        }
+
+        await Membership.WaitForStatusAsync(connectionString, clusterId, leaving.SiloPort, Membership.Dead, TimeSpan.FromSeconds(30));
+        output.WriteLine($"graceful stop: events acknowledged {client.AcknowledgedEvents}, found {found}, failed calls {client.FailedAttempts}, " +
+            $"the silo stopped in {stopTime.TotalSeconds:0.0} s");
+        Assert.Equal(0, client.FailedAttempts);
+        Assert.Equal(batches.Sum(b => b.Events.Count), client.AcknowledgedEvents);
+        Assert.Equal(client.AcknowledgedEvents, found);
+    }
+}

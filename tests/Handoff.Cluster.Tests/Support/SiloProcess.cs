@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace Handoff.Cluster.Tests.Support;
+
+/// <summary>
+/// One real host process (the same binary users run) serving gRPC on a loopback port as one silo of a
+/// PostgreSQL-backed cluster. Its output is kept for the test's failure messages.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private SiloProcess(string name, Process process, int grpcPort, int siloPort)
+    {
+        Name = name;
+        this.process = process;
+        GrpcPort = grpcPort;
+        SiloPort = siloPort;
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public int GrpcPort { get; }
+
+    public int SiloPort { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public bool HasExited => process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public static SiloProcess Start(string name, string connectionString, string clusterId, params string[] settings)
+    {
+        int grpcPort = FreePort(), webPort = FreePort(), siloPort = FreePort(), gatewayPort = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(RepositoryPaths.ServerAssembly);
+        foreach (var setting in new[]
+        {
+            $"Handoff:Server:GrpcUrl=http://127.0.0.1:{grpcPort}",
+            $"Handoff:Server:GrpcWebUrl=http://127.0.0.1:{webPort}",
+            "Handoff:Server:Storage:Provider=PostgreSql",
+            $"Handoff:Server:Storage:PostgreSqlConnectionString={connectionString}",
+            $"Handoff:Server:Silo:ClusterId={clusterId}",
+            $"Handoff:Server:Silo:ServiceId={clusterId}",
+            $"Handoff:Server:Silo:SiloPort={siloPort}",
+            $"Handoff:Server:Silo:GatewayPort={gatewayPort}",
+            "Handoff:Server:Silo:AdvertisedIPAddress=127.0.0.1",
+            "Logging:LogLevel:Default=Warning",
+        }.Concat(settings))
+        {
+            start.ArgumentList.Add("--" + setting);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        return new SiloProcess(name, process, grpcPort, siloPort);
+    }
+
+    /// <summary>Waits until the gRPC health service answers SERVING.</summary>
+    public async Task WaitServingAsync(TimeSpan timeout)
+    {
+        var health = new Health.HealthClient(Channel);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {process.ExitCode} before serving:\n{Output}");
+            }
+
+            try
+            {
+                var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (Grpc.Core.RpcException)
+            {
+                // Not listening or not ready yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{Name} did not serve within {timeout}:\n{Output}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to clean up, as in a crash.</summary>
+    public void Kill() => process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM: the host shuts down gracefully; waits for the process to end.</summary>
+    public async Task StopGracefullyAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-s", "TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
