@@ -35,7 +35,14 @@ public static class HandoffServer
         builder.Services.AddHandoffSummaries(builder.Configuration);
         builder.Services.AddHandoffGrainServices(builder.Configuration);
 
-        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
+        builder.Services.AddSingleton<InFlightCalls>();
+        // Registered after the silo, so it stops first: running calls finish before the silo leaves (ShutdownDrain).
+        builder.Services.AddHostedService<ShutdownDrain>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<InFlightCallInterceptor>();
+            grpc.Interceptors.Add<ErrorMappingInterceptor>();
+        });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
         builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy

@@ -96,6 +96,18 @@ public sealed class IngestOptions
 
     /// <summary>Longest inbound text kept per event.</summary>
     public int MaxTextLength { get; set; } = 8000;
+
+    /// <summary>
+    /// How long a contact's part of a batch keeps being tried again while the silo holding the contact is going away
+    /// (a shutdown or a crash under way) until the cluster has moved the contact elsewhere. Safe because ingest is
+    /// idempotent by event id.
+    /// </summary>
+    public TimeSpan SiloUnavailableRetryFor { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Pause before the first such retry; it doubles with every further one up to <see cref="SiloUnavailableMaxRetryDelay"/>.</summary>
+    public TimeSpan SiloUnavailableRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan SiloUnavailableMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Paging and id limits every API shares. Bound from configuration section "Handoff:Api".</summary>
@@ -113,6 +125,9 @@ public sealed class ApiOptions
 
     /// <summary>How often a notification stream renews its subscription with the inbox.</summary>
     public TimeSpan WatchRenewInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>On shutdown, how long running calls may take to finish before the silo leaves regardless.</summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Notifications buffered per stream before the subscriber is cut off as too slow.</summary>
     public int WatchBufferSize { get; set; } = 1000;

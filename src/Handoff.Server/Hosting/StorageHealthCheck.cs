@@ -8,11 +8,16 @@ using Orleans.Runtime;
 
 namespace Handoff.Server.Hosting;
 
-/// <summary>Healthy when the silo is active and its store (whichever is configured) answers a query.</summary>
-public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServerOptions> options) : IHealthCheck
+/// <summary>Healthy when the silo is active, not shutting down, and its store (whichever is configured) answers a query.</summary>
+public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServerOptions> options, InFlightCalls calls) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (calls.Draining)
+        {
+            return HealthCheckResult.Unhealthy("Shutting down.");
+        }
+
         if (silo.CurrentStatus != SiloStatus.Active)
         {
             return HealthCheckResult.Unhealthy($"Silo is {silo.CurrentStatus}.");

@@ -4,6 +4,7 @@ using Handoff.Server.Hosting;
 using Handoff.Server.Mapping;
 using Handoff.Server.Validation;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using V1 = Handoff.Protos.V1;
 
 namespace Handoff.Server.Ingest;
@@ -59,8 +60,31 @@ public sealed class IngestPipeline(IGrainFactory grains, IOptions<IngestOptions>
             list.Add(e.ToStored());
         }
 
-        var outcomes = await Task.WhenAll(byContact.Select(c => grains.Contact(tenantId, c.Key).Ingest(c.Value)));
+        var outcomes = await Task.WhenAll(byContact.Select(c => IngestIntoContactAsync(tenantId, c.Key, c.Value)));
         return new BatchOutcome(outcomes.Sum(o => o.Accepted), outcomes.Sum(o => o.Duplicates) + duplicatesInBatch, rejected);
+    }
+
+    /// <summary>
+    /// One contact's events. While a silo shuts down or is being declared dead, calls to its grains are rejected;
+    /// trying again reaches the contact's new activation, and replaying events already stored changes nothing.
+    /// </summary>
+    private async Task<IngestOutcome> IngestIntoContactAsync(string tenantId, string contactId, List<StoredEvent> events)
+    {
+        var options = ingest.Value;
+        var delay = options.SiloUnavailableRetryDelay;
+        var giveUpAt = time.GetUtcNow() + options.SiloUnavailableRetryFor;
+        while (true)
+        {
+            try
+            {
+                return await grains.Contact(tenantId, contactId).Ingest(events);
+            }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException && time.GetUtcNow() < giveUpAt)
+            {
+                await Task.Delay(delay, time);
+                delay = delay * 2 < options.SiloUnavailableMaxRetryDelay ? delay * 2 : options.SiloUnavailableMaxRetryDelay;
+            }
+        }
     }
 
     private RequestValidator ValidateEvent(V1.EngagementEvent e, string path, DateTimeOffset now)

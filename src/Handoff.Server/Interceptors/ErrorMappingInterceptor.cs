@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Handoff.Grains.Contacts;
+using Orleans.Runtime;
 
 namespace Handoff.Server.Interceptors;
 
@@ -56,6 +57,8 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         ContactNotFoundException notFound => new RpcException(new Status(StatusCode.NotFound, notFound.Message)),
         StaleCardException stale => new RpcException(new Status(StatusCode.FailedPrecondition, stale.Message)),
         OutboxFullException full => new RpcException(new Status(StatusCode.ResourceExhausted, full.Message)),
+        // A silo of the cluster is going away: UNAVAILABLE tells the client a retry may succeed.
+        SiloUnavailableException or OrleansMessageRejectionException => new RpcException(new Status(StatusCode.Unavailable, "A server of the cluster is going away; the call may not have been applied. Retry if it is safe to.")),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
         _ => Unexpected(e, context),

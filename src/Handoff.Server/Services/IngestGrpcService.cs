@@ -4,7 +4,7 @@ using Handoff.Server.Ingest;
 
 namespace Handoff.Server.Services;
 
-public sealed class IngestGrpcService(IngestPipeline pipeline) : IngestService.IngestServiceBase
+public sealed class IngestGrpcService(IngestPipeline pipeline, IHostApplicationLifetime lifetime) : IngestService.IngestServiceBase
 {
     public override async Task<IngestBatchResponse> IngestBatch(IngestBatchRequest request, ServerCallContext context)
     {
@@ -24,7 +24,10 @@ public sealed class IngestGrpcService(IngestPipeline pipeline) : IngestService.I
     public override async Task IngestEvents(IAsyncStreamReader<IngestEventsRequest> requestStream,
         IServerStreamWriter<IngestEventsResponse> responseStream, ServerCallContext context)
     {
-        await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
+        // When the server begins to stop, the stream ends after the batch in hand; the client sends what was not
+        // acknowledged to another server.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        while (await ReadNextAsync(requestStream, reading.Token) is { } batch)
         {
             pipeline.ValidateBatch(batch.TenantId, batch.Events.Count);
             var outcome = await pipeline.IngestAsync(batch.TenantId, batch.Events);
@@ -36,6 +39,18 @@ public sealed class IngestGrpcService(IngestPipeline pipeline) : IngestService.I
             };
             ack.Rejected.AddRange(outcome.Rejected);
             await responseStream.WriteAsync(ack, context.CancellationToken);
+        }
+    }
+
+    private async Task<IngestEventsRequest?> ReadNextAsync(IAsyncStreamReader<IngestEventsRequest> requestStream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await requestStream.MoveNext(cancellationToken) ? requestStream.Current : null;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "This server is shutting down; send the unacknowledged batches to another one."));
         }
     }
 }

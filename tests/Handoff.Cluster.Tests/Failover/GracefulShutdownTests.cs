@@ -23,8 +23,21 @@ public sealed class GracefulShutdownTests(ClusterDatabaseFixture database, ITest
         // One attempt per batch: any failed call fails the test.
         var client = new IngestClient(cluster.Silos, workers: 6, callTimeout: TimeSpan.FromSeconds(30), maxAttempts: 1);
         var batches = plan.LoadBatches(Tenant, BatchSize).ToList();
-        var leaving = cluster.Silos[2];
 
+        try
+        {
+            await RunAsync(cluster, client, batches, plan, connectionString, clusterId);
+        }
+        catch
+        {
+            output.WriteLine(cluster.Logs);
+            throw;
+        }
+    }
+
+    private async Task RunAsync(TestCluster cluster, IngestClient client, List<IngestBatchRequest> batches, EventPlan plan, string connectionString, string clusterId)
+    {
+        var leaving = cluster.Silos[2];
         var sending = client.SendAsync(batches, CancellationToken.None);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (client.AcknowledgedBatches < batches.Count / 3)

@@ -49,6 +49,9 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Every silo's console output, for the record of a failed test.</summary>
+    public string Logs => string.Join(Environment.NewLine, Silos.Select(s => $"===== {s.Name} =====\n{s.Output}"));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var silo in Silos)

@@ -1,0 +1,73 @@
+namespace Handoff.Server.Hosting;
+
+/// <summary>
+/// The calls this server is handling, so that a graceful shutdown lets them finish before the silo leaves the
+/// cluster. Once draining, new calls are turned away with UNAVAILABLE (the client retries on another server) and
+/// the health service reports NOT_SERVING.
+/// </summary>
+public sealed class InFlightCalls
+{
+    private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int count;
+    private volatile bool draining;
+
+    public bool Draining => draining;
+
+    /// <summary>Counts a call in; false when the server is draining and the call must be turned away.</summary>
+    public bool TryEnter()
+    {
+        Interlocked.Increment(ref count);
+        if (!draining)
+        {
+            return true;
+        }
+
+        Exit();
+        return false;
+    }
+
+    public void Exit()
+    {
+        if (Interlocked.Decrement(ref count) == 0 && draining)
+        {
+            drained.TrySetResult();
+        }
+    }
+
+    public Task DrainAsync()
+    {
+        draining = true;
+        if (Volatile.Read(ref count) == 0)
+        {
+            drained.TrySetResult();
+        }
+
+        return drained.Task;
+    }
+}
+
+/// <summary>
+/// Stops the server in the order that fails no call: turn new calls away, let the running ones finish (bounded by
+/// <see cref="ApiOptions.ShutdownDrainTimeout"/>), and only then let the silo hand its grains to the others.
+/// Registered after the silo, so the host stops it before the silo.
+/// </summary>
+public sealed partial class ShutdownDrain(InFlightCalls calls, TimeProvider time, Microsoft.Extensions.Options.IOptions<ApiOptions> api,
+    ILogger<ShutdownDrain> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await calls.DrainAsync().WaitAsync(api.Value.ShutdownDrainTimeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            LogDrainTimedOut(api.Value.ShutdownDrainTimeout);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Calls were still running {Timeout} after shutdown began; stopping anyway.")]
+    private partial void LogDrainTimedOut(TimeSpan timeout);
+}
