@@ -65,7 +65,7 @@ public sealed class GracefulShutdownTests(ClusterDatabaseFixture database, ITest
         }
 
         await Membership.WaitForStatusAsync(connectionString, clusterId, leaving.SiloPort, Membership.Dead, TimeSpan.FromSeconds(30));
-        output.WriteLine($"graceful stop: events acknowledged {client.AcknowledgedEvents}, found {found}, failed calls {client.FailedAttempts}, " +
+        Figures.Report(output, $"graceful stop: events acknowledged {client.AcknowledgedEvents}, found {found}, failed calls {client.FailedAttempts}, " +
             $"the silo stopped in {stopTime.TotalSeconds:0.0} s");
         Assert.Equal(0, client.FailedAttempts);
         Assert.Equal(batches.Sum(b => b.Events.Count), client.AcknowledgedEvents);

@@ -68,7 +68,7 @@ public sealed class SiloCrashTests(ClusterDatabaseFixture database, ITestOutputH
 
         await Membership.WaitForStatusAsync(connectionString, clusterId, victim.SiloPort, Membership.Dead, TimeSpan.FromSeconds(60));
 
-        output.WriteLine($"silo crash: contacts {Contacts}, events acknowledged {client.AcknowledgedEvents}, events found {found}, " +
+        Figures.Report(output, $"silo crash: contacts {Contacts}, events acknowledged {client.AcknowledgedEvents}, events found {found}, " +
             $"duplicates {duplicates}, missing {missing}, retried calls {client.FailedAttempts}, " +
             $"survivors answered for every contact {answeredAfter.TotalSeconds:0.0} s after the kill");
         Assert.Equal(plan.Contacts.Count * EventsPerContact + HotContacts * 10, client.AcknowledgedEvents);
