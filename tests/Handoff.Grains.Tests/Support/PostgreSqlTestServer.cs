@@ -102,7 +102,7 @@ public sealed class PostgreSqlTestServer
             }
             catch (NpgsqlException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(200);
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
             }
             catch (NpgsqlException e)
             {
