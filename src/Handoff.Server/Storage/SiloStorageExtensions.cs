@@ -15,7 +15,8 @@ public static class SiloStorageExtensions
     /// The host's storage and, with it, its clustering, as Handoff:Server:Storage:Provider says. SQLite: grain state in
     /// one file and a single silo on localhost. PostgreSQL: grain state, membership and reminders in one database,
     /// checked (or given its schema) before the silo starts, and a silo that other silos and clients find through the
-    /// membership table at its advertised address.
+    /// membership table at its advertised address. Memory (not durable, for measurements only): grain state in the
+    /// silo's memory and a single silo on localhost.
     /// </summary>
     public static ISiloBuilder UseHandoffStorage(this ISiloBuilder silo, HandoffServerOptions options)
     {
@@ -39,8 +40,13 @@ public static class SiloStorageExtensions
                 silo.UseHandoffPostgreSqlClustering(connectionString);
                 return silo.AddHandoffPostgreSqlStorage(connectionString);
 
+            case StorageProvider.Memory:
+                // Not durable: grain state lives in this process only. The benchmark's baseline for "no storage cost".
+                silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
+                return silo.AddMemoryGrainStorage(StorageNames.Handoff);
+
             default:
-                throw new HandoffStartupException($"Handoff:Server:Storage:Provider: '{storage.Provider}' is not a store (Sqlite or PostgreSql).");
+                throw new HandoffStartupException($"Handoff:Server:Storage:Provider: '{storage.Provider}' is not a store (Sqlite, PostgreSql or Memory).");
         }
     }
 
