@@ -61,6 +61,11 @@ internal static class InboxCommands
                 using var call = ctx.Notifications.WatchNotifications(request, cancellationToken: ctx.Cancel);
                 await foreach (var item in call.ResponseStream.ReadAllAsync(ctx.Cancel))
                 {
+                    if (item.EventCase != WatchNotificationsResponse.EventOneofCase.Notification)
+                    {
+                        continue; // a heartbeat: the stream is alive
+                    }
+
                     Render.Notification(item.Notification);
                     request.AfterSequence = item.Notification.Sequence;
                     retry = TimeSpan.FromSeconds(1);

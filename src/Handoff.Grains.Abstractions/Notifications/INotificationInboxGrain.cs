@@ -39,4 +39,8 @@ public interface INotificationInboxGrain : IGrainWithStringKey
 
     [Alias("Unsubscribe")]
     Task Unsubscribe(IInboxObserver observer);
+
+    /// <summary>Live subscribers registered now (for operations and leak checks).</summary>
+    [Alias("SubscriberCount")]
+    Task<int> SubscriberCount();
 }

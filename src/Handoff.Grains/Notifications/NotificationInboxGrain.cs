@@ -130,5 +130,7 @@ public sealed class NotificationInboxGrain(
         return Task.CompletedTask;
     }
 
+    Task<int> INotificationInboxGrain.SubscriberCount() => Task.FromResult(observers.Count);
+
     private int UnreadCount() => Log.Count(n => !n.Read);
 }

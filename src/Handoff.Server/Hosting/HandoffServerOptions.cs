@@ -135,6 +135,12 @@ public sealed class ApiOptions
     /// <summary>On shutdown, how long running calls may take to finish before the silo leaves regardless.</summary>
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>A notification stream sends a heartbeat after this long without sending anything else.</summary>
+    public TimeSpan WatchHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A subscriber that does not take a message within this time is cut off as too slow.</summary>
+    public TimeSpan WatchWriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Notifications buffered per stream before the subscriber is cut off as too slow.</summary>
     public int WatchBufferSize { get; set; } = 1000;
 }

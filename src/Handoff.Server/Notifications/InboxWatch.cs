@@ -5,92 +5,141 @@ using Handoff.Server.Hosting;
 
 namespace Handoff.Server.Notifications;
 
+/// <summary>What a watch sends its subscriber.</summary>
+public interface IWatchSink
+{
+    Task NotificationAsync(NotificationRecord notification, CancellationToken cancellationToken);
+
+    Task HeartbeatAsync(long lastSequence, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// One subscriber's view of an inbox: the backlog after a sequence number, then live notifications, in order,
-/// with no gap and no duplicate. Live notifications arrive through a grain observer into a bounded channel that
-/// only this watch reads, so a single loop writes the response stream. Seeing a gap (a live notification whose
-/// sequence skips ahead) means something was missed while subscribing: the watch reads the gap from the inbox.
+/// with no gap and no duplicate, and a heartbeat whenever the stream has been quiet for a while.
+/// Live notifications arrive through a grain observer into a bounded channel that only this watch reads, so a
+/// single loop writes the response stream. A live notification whose sequence skips ahead means something was
+/// missed (while subscribing, or dropped because the buffer was full): the watch reads the gap from the inbox.
+/// A subscriber that lets the buffer fill, or does not take a message in time, is cut off as too slow; memory per
+/// watch is bounded either way.
 /// </summary>
-public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, string tenantId, InboxAddress address)
+public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, TimeProvider time, string tenantId, InboxAddress address)
 {
     private const int ReadChunk = 200;
 
     private readonly Channel<NotificationRecord> live = Channel.CreateBounded<NotificationRecord>(
         new BoundedChannelOptions(options.WatchBufferSize) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
-    private bool overflowed;
+    private int overflowed;
+    private long last;
 
     /// <summary>Thrown out of <see cref="RunAsync"/> when the subscriber fell too far behind.</summary>
     public sealed class TooSlowException(long lastDelivered)
-        : Exception($"The subscriber fell behind; resume from after_sequence {lastDelivered}.")
+        : Exception($"The subscriber fell behind; resume with after_sequence {lastDelivered}.")
     {
         public long LastDelivered { get; } = lastDelivered;
     }
 
-    public async Task RunAsync(long afterSequence, Func<NotificationRecord, Task> write, CancellationToken cancellationToken)
+    public async Task RunAsync(long afterSequence, IWatchSink sink, CancellationToken cancellationToken)
     {
         var inbox = grains.Inbox(tenantId, address);
-        var observer = new Observer(this);
-        var reference = grains.CreateObjectReference<IInboxObserver>(observer);
-        using var renewal = new CancellationTokenSource();
+        var reference = grains.CreateObjectReference<IInboxObserver>(new Observer(this));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? renewing = null;
         try
         {
             await inbox.Subscribe(reference);
-            var renewing = RenewAsync(inbox, reference, renewal.Token);
-            var last = await CatchUpAsync(inbox, afterSequence, write);
-
-            await foreach (var notification in live.Reader.ReadAllAsync(cancellationToken))
+            renewing = RenewAsync(inbox, reference, stop.Token);
+            last = afterSequence;
+            await CatchUpAsync(inbox, sink, cancellationToken);
+            while (true)
             {
-                if (notification.Sequence <= last)
+                if (await NextLiveAsync(cancellationToken) is not { } notification)
                 {
-                    continue;
+                    await SendAsync(() => sink.HeartbeatAsync(last, cancellationToken), cancellationToken);
+                }
+                else if (notification.Sequence == last + 1)
+                {
+                    await SendAsync(() => sink.NotificationAsync(notification, cancellationToken), cancellationToken);
+                    last = notification.Sequence;
+                }
+                else if (notification.Sequence > last + 1)
+                {
+                    await CatchUpAsync(inbox, sink, cancellationToken);
                 }
 
-                last = notification.Sequence == last + 1
-                    ? await WriteAsync(notification, write)
-                    : await CatchUpAsync(inbox, last, write);
-                if (Volatile.Read(ref overflowed))
+                if (Volatile.Read(ref overflowed) == 1)
                 {
                     throw new TooSlowException(last);
                 }
             }
-
-            await renewing;
         }
         finally
         {
-            await renewal.CancelAsync();
+            await stop.CancelAsync();
+            if (renewing is not null)
+            {
+                await renewing;
+            }
+
             await inbox.Unsubscribe(reference);
             grains.DeleteObjectReference<IInboxObserver>(reference);
         }
     }
 
-    private static async Task<long> WriteAsync(NotificationRecord notification, Func<NotificationRecord, Task> write)
+    /// <summary>The next live notification, or null when the heartbeat interval passed without one.</summary>
+    private async Task<NotificationRecord?> NextLiveAsync(CancellationToken cancellationToken)
     {
-        await write(notification);
-        return notification.Sequence;
+        if (live.Reader.TryRead(out var ready))
+        {
+            return ready;
+        }
+
+        using var beat = new CancellationTokenSource(options.WatchHeartbeatInterval, time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, beat.Token);
+        try
+        {
+            return await live.Reader.ReadAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (beat.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
-    private static async Task<long> CatchUpAsync(INotificationInboxGrain inbox, long after, Func<NotificationRecord, Task> write)
+    /// <summary>A subscriber that does not take a message within the write timeout is too slow.</summary>
+    private async Task SendAsync(Func<Task> send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await send().WaitAsync(options.WatchWriteTimeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TooSlowException(last);
+        }
+    }
+
+    private async Task CatchUpAsync(INotificationInboxGrain inbox, IWatchSink sink, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var page = await inbox.ReadAfter(after, ReadChunk);
+            var page = await inbox.ReadAfter(last, ReadChunk);
             foreach (var notification in page)
             {
-                after = await WriteAsync(notification, write);
+                await SendAsync(() => sink.NotificationAsync(notification, cancellationToken), cancellationToken);
+                last = notification.Sequence;
             }
 
             if (page.Count < ReadChunk)
             {
-                return after;
+                return;
             }
         }
     }
 
     private async Task RenewAsync(INotificationInboxGrain inbox, IInboxObserver reference, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.WatchRenewInterval);
+        using var timer = new PeriodicTimer(options.WatchRenewInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
@@ -110,7 +159,7 @@ public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, string 
         {
             if (!watch.live.Writer.TryWrite(notification))
             {
-                Volatile.Write(ref watch.overflowed, true);
+                Volatile.Write(ref watch.overflowed, 1);
             }
 
             return Task.CompletedTask;

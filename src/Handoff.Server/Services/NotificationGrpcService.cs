@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Services;
 
-public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOptions> api, IHostApplicationLifetime lifetime)
+public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOptions> api, IHostApplicationLifetime lifetime, TimeProvider time)
     : NotificationService.NotificationServiceBase
 {
     public override async Task<ListNotificationsResponse> ListNotifications(ListNotificationsRequest request, ServerCallContext context)
@@ -36,16 +36,13 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
         Validate(request.TenantId, request.Inbox)
             .Check(request.AfterSequence >= 0, "after_sequence", "must not be negative")
             .ThrowIfInvalid();
-        var watch = new InboxWatch(grains, api.Value, request.TenantId, request.Inbox.ToAddress());
+        var watch = new InboxWatch(grains, api.Value, time, request.TenantId, request.Inbox.ToAddress());
         // A watch lasts until the subscriber leaves or the server stops; it then ends cleanly and the subscriber
         // resumes elsewhere from its last sequence number.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await watch.RunAsync(
-                request.AfterSequence,
-                n => responseStream.WriteAsync(new WatchNotificationsResponse { Notification = n.ToProto() }, ended.Token),
-                ended.Token);
+            await watch.RunAsync(request.AfterSequence, new StreamSink(responseStream, time), ended.Token);
         }
         catch (InboxWatch.TooSlowException slow)
         {
@@ -81,5 +78,18 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
             .Check(inbox.Kind != InboxKind.User || inbox.UserId.Length > 0, "inbox.user_id", "is required for a USER inbox")
             .Check(inbox.Kind == InboxKind.User || inbox.UserId.Length == 0, "inbox.user_id", "must be empty unless the inbox kind is USER")
             .OptionalId(inbox.UserId, "inbox.user_id");
+    }
+
+    /// <summary>Writes a watch's notifications and heartbeats to the response stream (one writer: the watch's loop).</summary>
+    private sealed class StreamSink(IServerStreamWriter<WatchNotificationsResponse> stream, TimeProvider time) : IWatchSink
+    {
+        public Task NotificationAsync(Grains.Notifications.NotificationRecord notification, CancellationToken cancellationToken) =>
+            stream.WriteAsync(new WatchNotificationsResponse { Notification = notification.ToProto() }, cancellationToken);
+
+        public Task HeartbeatAsync(long lastSequence, CancellationToken cancellationToken) =>
+            stream.WriteAsync(new WatchNotificationsResponse
+            {
+                Heartbeat = new Heartbeat { ServerTime = ProtoMapper.Time(time.GetUtcNow()), LastSequence = lastSequence },
+            }, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 
@@ -32,6 +33,9 @@ public sealed class ServerHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
+    /// <summary>The silo's grains, for checks the public API does not offer (subscriber counts, leaks).</summary>
+    public IGrainFactory Grains => app.Services.GetRequiredService<IGrainFactory>();
+
     public ContactService.ContactServiceClient Contacts => new(Channel);
 
     public HandoffService.HandoffServiceClient Handoffs => new(Channel);
@@ -57,6 +61,8 @@ public sealed class ServerHost : IAsyncDisposable
             $"--Handoff:Server:Silo:SiloPort={siloPort}",
             $"--Handoff:Server:Silo:GatewayPort={gatewayPort}",
             "--Logging:LogLevel:Default=Warning",
+            // Heartbeats are tested on their own; elsewhere they would only interleave with the notifications.
+            "--Handoff:Api:WatchHeartbeatInterval=00:10:00",
             .. settings.Select(s => "--" + s),
         ];
         var app = HandoffServer.Build(args);

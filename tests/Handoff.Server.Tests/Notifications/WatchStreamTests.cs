@@ -1,0 +1,130 @@
+using Grpc.Core;
+using Handoff.Grains;
+using Handoff.Grains.Notifications;
+using Handoff.Protos.V1;
+using Handoff.Server.Tests.Support;
+
+namespace Handoff.Server.Tests.Notifications;
+
+/// <summary>What a subscriber relies on all day: heartbeats in quiet times, and streams that hold nothing once closed.</summary>
+public sealed class WatchStreamTests : IAsyncLifetime
+{
+    private ServerHost host = null!;
+
+    public async Task InitializeAsync() =>
+        host = await ServerHost.StartAsync(settings: "Handoff:Api:WatchHeartbeatInterval=00:00:00.200");
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task A_quiet_stream_sends_heartbeats_carrying_the_last_sequence_sent()
+    {
+        var tenant = new TestTenant(host);
+        var owner = $"u-{Guid.NewGuid():N}";
+        using var watch = host.Notifications.WatchNotifications(new WatchNotificationsRequest
+        {
+            TenantId = tenant.Id, Inbox = TestTenant.UserInbox(owner),
+        });
+
+        var first = await watch.ResponseStream.NextAsync();
+        Assert.Equal(WatchNotificationsResponse.EventOneofCase.Heartbeat, first.EventCase);
+        Assert.Equal(0, first.Heartbeat.LastSequence);
+
+        var raised = await tenant.RaiseCardAsync("c-1", owner);
+        var notification = await NextNotificationAsync(watch.ResponseStream);
+        Assert.Equal(raised.Card.CardId, notification.CardId);
+
+        var after = await watch.ResponseStream.NextAsync();
+        Assert.Equal(WatchNotificationsResponse.EventOneofCase.Heartbeat, after.EventCase);
+        Assert.Equal(notification.Sequence, after.Heartbeat.LastSequence);
+    }
+
+    [Fact]
+    public async Task Two_thousand_streams_opened_and_closed_leave_no_subscriber_behind()
+    {
+        const int Waves = 20;
+        const int StreamsPerWave = 100; // the HTTP/2 limit of concurrent streams on one connection
+        var tenant = ServerFixture.NewTenant();
+        var inboxRef = TestTenant.UserInbox("watcher");
+        var inbox = host.Grains.Inbox(tenant, new InboxAddress(Grains.Notifications.InboxKind.User, "watcher"));
+        var memoryBefore = ManagedMemoryAfterCollection();
+
+        for (var wave = 0; wave < Waves; wave++)
+        {
+            var calls = Enumerable.Range(0, StreamsPerWave)
+                .Select(_ => host.Notifications.WatchNotifications(new WatchNotificationsRequest { TenantId = tenant, Inbox = inboxRef }))
+                .ToList();
+            // Every stream is live once it has sent its first heartbeat (it subscribes before it sends anything).
+            await Task.WhenAll(calls.Select(c => c.ResponseStream.NextAsync()));
+            Assert.Equal(StreamsPerWave, await inbox.SubscriberCount());
+            calls.ForEach(c => c.Dispose());
+            await WaitUntilAsync(async () => await inbox.SubscriberCount() == 0, "the closed streams to unsubscribe");
+        }
+
+        var growth = ManagedMemoryAfterCollection() - memoryBefore;
+        Assert.True(growth < 16 * 1024 * 1024, $"managed memory grew by {growth / 1024} KiB over {Waves * StreamsPerWave} streams");
+    }
+
+    [Fact]
+    public async Task A_subscriber_that_does_not_take_a_message_in_time_is_cut_off_with_its_resume_point()
+    {
+        var tenant = new TestTenant(host);
+        var owner = $"u-{Guid.NewGuid():N}";
+        await tenant.RaiseCardAsync("c-1", owner);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new Hosting.ApiOptions { WatchWriteTimeout = TimeSpan.FromSeconds(30), WatchHeartbeatInterval = TimeSpan.FromMinutes(10) };
+        var watch = new Server.Notifications.InboxWatch(host.Grains, options, clock, tenant.Id, new InboxAddress(Grains.Notifications.InboxKind.User, owner));
+        var stuck = new StuckSink();
+
+        var running = watch.RunAsync(afterSequence: 0, stuck, CancellationToken.None);
+        await stuck.Offered.Task.WaitAsync(Streams.Patience);
+        clock.Advance(TimeSpan.FromSeconds(31));
+
+        var slow = await Assert.ThrowsAsync<Server.Notifications.InboxWatch.TooSlowException>(() => running.WaitAsync(Streams.Patience));
+        Assert.Equal(0, slow.LastDelivered);
+    }
+
+    /// <summary>A subscriber that never takes what it is sent.</summary>
+    private sealed class StuckSink : Server.Notifications.IWatchSink
+    {
+        public TaskCompletionSource Offered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task NotificationAsync(NotificationRecord notification, CancellationToken cancellationToken)
+        {
+            Offered.TrySetResult();
+            return new TaskCompletionSource().Task;
+        }
+
+        public Task HeartbeatAsync(long lastSequence, CancellationToken cancellationToken) => new TaskCompletionSource().Task;
+    }
+
+    private static async Task<Notification> NextNotificationAsync(IAsyncStreamReader<WatchNotificationsResponse> stream)
+    {
+        while (true)
+        {
+            var next = await stream.NextAsync();
+            if (next.EventCase == WatchNotificationsResponse.EventOneofCase.Notification)
+            {
+                return next.Notification;
+            }
+        }
+    }
+
+    private static long ManagedMemoryAfterCollection()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Streams.Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+    }
+}
