@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Handoff.Domain.Cards;
 using Handoff.Domain.Scoring;
 using Handoff.Domain.Summary;
@@ -35,6 +36,7 @@ public static class HandoffServiceCollectionExtensions
         services.TryAddSingleton(sp => new DeterministicSummaryWriter(sp.GetRequiredService<IOptions<SummaryOptions>>().Value));
         services.TryAddSingleton<ISummaryWriter>(sp => sp.GetRequiredService<DeterministicSummaryWriter>());
         services.AddSingleton<HandoffEngine>();
+        services.TryAddSingleton(sp => new CardMetrics(sp.GetService<IMeterFactory>()));
         return services;
     }
 }

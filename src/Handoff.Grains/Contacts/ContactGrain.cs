@@ -13,16 +13,17 @@ public sealed partial class ContactGrain(
     [PersistentState("contact", StorageNames.Handoff)] IPersistentState<ContactState> store,
     HandoffEngine engine,
     TimeProvider time,
+    CardMetrics cardMetrics,
     ILogger<ContactGrain> logger) : Grain, IContactGrain
 {
     private ContactModel model = null!;
     private string tenantId = "";
+    private string contactId = "";
     private IGrainTimer? effectRetry;
     private TimeSpan nextRetryDelay;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        string contactId;
         (tenantId, contactId) = GrainKeys.Parse(this.GetPrimaryKeyString());
         model = new ContactModel(store.State, tenantId, contactId, engine);
         nextRetryDelay = engine.Contacts.EffectRetryDelay;
@@ -157,6 +158,7 @@ public sealed partial class ContactGrain(
     /// </summary>
     private async Task ChangeAsync(Func<ValueTask<bool>> change)
     {
+        var cardBefore = store.State.Card;
         bool changed;
         try
         {
@@ -171,6 +173,28 @@ public sealed partial class ContactGrain(
         if (changed)
         {
             await CommitAsync();
+            ReportCardTransition(cardBefore, store.State.Card);
+        }
+    }
+
+    /// <summary>Metrics and a log line for a card raised or resolved by a change that is now stored.</summary>
+    private void ReportCardTransition(CardState? before, CardState? after)
+    {
+        if (ReferenceEquals(before, after))
+        {
+            return;
+        }
+
+        cardMetrics.Transition(before, after);
+        if (before is { IsActive: true } && (after is null || after.CardId != before.CardId || !after.IsActive))
+        {
+            var resolved = after?.CardId == before.CardId ? after : null;
+            LogCardResolved(tenantId, contactId, before.CardId, resolved?.Resolution?.ToString() ?? "Replaced", resolved?.ResolvedByUserId ?? "");
+        }
+
+        if (after is { IsActive: true } && (before is null || before.CardId != after.CardId || !before.IsActive))
+        {
+            LogCardRaised(tenantId, contactId, after.CardId, string.Join(",", after.Reasons.Select(r => r.Reason)), after.ScoreAtRaise);
         }
     }
 
@@ -245,6 +269,12 @@ public sealed partial class ContactGrain(
         UnindexHandoff u => GrainFactory.HandoffIndex(tenantId).Remove(u.ContactId, u.CardId),
         _ => throw new InvalidOperationException($"Unknown effect {effect.GetType().Name}."),
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handoff card {CardId} raised for contact {ContactId} of tenant {TenantId}: {Reasons} at score {Score}.")]
+    private partial void LogCardRaised(string tenantId, string contactId, string cardId, string reasons, int score);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handoff card {CardId} of contact {ContactId} of tenant {TenantId} resolved ({Resolution}) by {ActorUserId}.")]
+    private partial void LogCardResolved(string tenantId, string contactId, string cardId, string resolution, string actorUserId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Count} pending effects failed; retrying in {Delay}.")]
     private partial void LogEffectDeliveryFailed(Exception exception, int count, TimeSpan delay);

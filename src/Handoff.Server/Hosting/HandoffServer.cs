@@ -3,6 +3,7 @@ using Grpc.AspNetCore.Web;
 using Handoff.Grains;
 using Handoff.Server.Ingest;
 using Handoff.Server.Interceptors;
+using Handoff.Server.Observability;
 using Handoff.Server.Services;
 using Handoff.Server.Storage;
 using Handoff.Server.Summaries;
@@ -32,6 +33,7 @@ public static class HandoffServer
 
         ConfigureKestrel(builder, options);
         ConfigureSilo(builder, options);
+        builder.AddHandoffObservability();
         builder.Services.AddHandoffSummaries(builder.Configuration);
         builder.Services.AddHandoffGrainServices(builder.Configuration);
 
@@ -53,6 +55,7 @@ public static class HandoffServer
         builder.Services.AddSingleton<IngestPipeline>();
 
         var app = builder.Build();
+        app.UseHandoffObservability();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseCors();
         app.MapGrpcService<ContactGrpcService>().RequireCors(CorsPolicy);

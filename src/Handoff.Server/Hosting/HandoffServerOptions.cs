@@ -144,3 +144,40 @@ public sealed class ApiOptions
     /// <summary>Notifications buffered per stream before the subscriber is cut off as too slow.</summary>
     public int WatchBufferSize { get; set; } = 1000;
 }
+
+/// <summary>How the host is observed: metrics export and log format. Bound from configuration section "Handoff:Observability".</summary>
+public sealed class ObservabilityOptions
+{
+    public const string Section = "Handoff:Observability";
+
+    /// <summary>Serve the metrics in the Prometheus text format at <c>/metrics</c> on the gRPC-Web (HTTP/1.1) endpoint.</summary>
+    public bool Prometheus { get; set; } = true;
+
+    /// <summary>
+    /// Push the metrics to an OpenTelemetry collector at this URL (e.g. http://otel-collector:4317 for gRPC,
+    /// http://otel-collector:4318 for HTTP/protobuf). Empty: no push.
+    /// </summary>
+    public string OtlpEndpoint { get; set; } = "";
+
+    /// <summary>
+    /// The OTLP transport: <c>Grpc</c> (port 4317) or <c>HttpProtobuf</c> (port 4318; "/v1/metrics" is added to an
+    /// endpoint without a path).
+    /// </summary>
+    public OtlpTransport OtlpProtocol { get; set; } = OtlpTransport.Grpc;
+
+    /// <summary>How often the metrics are pushed to <see cref="OtlpEndpoint"/>.</summary>
+    public TimeSpan OtlpExportInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The service.name resource attribute of exported metrics (service.instance.id is generated per process).</summary>
+    public string ServiceName { get; set; } = "handoff";
+
+    /// <summary>Write console logs as one JSON object per line (with scopes) instead of the human-readable format.</summary>
+    public bool JsonLogs { get; set; }
+}
+
+/// <summary>How metrics reach an OpenTelemetry collector.</summary>
+public enum OtlpTransport
+{
+    Grpc = 1,
+    HttpProtobuf = 2,
+}

@@ -2,6 +2,7 @@ using Handoff.Grains;
 using Handoff.Grains.Contacts;
 using Handoff.Server.Hosting;
 using Handoff.Server.Mapping;
+using Handoff.Server.Observability;
 using Handoff.Server.Validation;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -18,8 +19,26 @@ public sealed record BatchOutcome(int Accepted, int Duplicates, IReadOnlyList<V1
 /// Invalid events are reported by position and field; the valid ones of the same batch are kept.
 /// </summary>
 public sealed class IngestPipeline(IGrainFactory grains, IOptions<IngestOptions> ingest, IOptions<ApiOptions> api,
-    IOptions<ContactOptions> contacts, TimeProvider time)
+    IOptions<ContactOptions> contacts, TimeProvider time, IngestMetrics metrics)
 {
+    /// <summary>One batch just received: validated, stored, and counted (handoff.ingest.* metrics). The outcome is the acknowledgement.</summary>
+    public async Task<BatchOutcome> ProcessAsync(string tenantId, IReadOnlyList<V1.EngagementEvent> events)
+    {
+        var timing = metrics.Received();
+        try
+        {
+            ValidateBatch(tenantId, events.Count);
+            var outcome = await IngestAsync(tenantId, events);
+            timing.Acknowledged(outcome);
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            timing.Failed(e);
+            throw;
+        }
+    }
+
     public void ValidateBatch(string tenantId, int eventCount)
     {
         new RequestValidator(api.Value)

@@ -8,8 +8,7 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, IHostApplicationL
 {
     public override async Task<IngestBatchResponse> IngestBatch(IngestBatchRequest request, ServerCallContext context)
     {
-        pipeline.ValidateBatch(request.TenantId, request.Events.Count);
-        var outcome = await pipeline.IngestAsync(request.TenantId, request.Events);
+        var outcome = await pipeline.ProcessAsync(request.TenantId, request.Events);
         var response = new IngestBatchResponse
         {
             BatchId = request.BatchId,
@@ -29,8 +28,7 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, IHostApplicationL
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         while (await ReadNextAsync(requestStream, reading.Token) is { } batch)
         {
-            pipeline.ValidateBatch(batch.TenantId, batch.Events.Count);
-            var outcome = await pipeline.IngestAsync(batch.TenantId, batch.Events);
+            var outcome = await pipeline.ProcessAsync(batch.TenantId, batch.Events);
             var ack = new IngestEventsResponse
             {
                 BatchId = batch.BatchId,
