@@ -23,13 +23,23 @@ public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServ
             return HealthCheckResult.Unhealthy($"Silo is {silo.CurrentStatus}.");
         }
 
+        if (Probe(options.Value.Storage) is not { } probe)
+        {
+            return HealthCheckResult.Healthy();
+        }
+
+        var (connection, query) = probe;
+
         try
         {
-            await using var connection = Connect(options.Value.Storage);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1;";
-            await command.ExecuteScalarAsync(cancellationToken);
+            await using (connection)
+            {
+                await connection.OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = query;
+                await command.ExecuteScalarAsync(cancellationToken);
+            }
+
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is DbException or TimeoutException)
@@ -38,10 +48,20 @@ public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServ
         }
     }
 
-    /// <summary>A connection to the configured store, from the same pool the grain storage uses.</summary>
-    private static DbConnection Connect(StorageOptions storage) => storage.Provider switch
+    /// <summary>
+    /// A connection to the configured store and a query that only succeeds when the store is there; null when there is
+    /// nothing to check (Memory). PostgreSQL: from the pool the grain storage uses; connecting to the database proves it.
+    /// SQLite: the file itself, opened afresh and never created (a pooled connection keeps a deleted file open, and an
+    /// empty new file would answer "SELECT 1" too), with a query that reads the file's first page.
+    /// </summary>
+    private static (DbConnection Connection, string Query)? Probe(StorageOptions storage) => storage.Provider switch
     {
-        StorageProvider.PostgreSql => new NpgsqlConnection(PostgreSqlDatabase.ConnectionString(storage.PostgreSqlConnectionString)),
-        _ => new SqliteConnection(SqliteDatabase.ConnectionString(storage.SqlitePath)),
+        StorageProvider.PostgreSql => (new NpgsqlConnection(PostgreSqlDatabase.ConnectionString(storage.PostgreSqlConnectionString)), "SELECT 1;"),
+        StorageProvider.Sqlite => (new SqliteConnection(new SqliteConnectionStringBuilder(SqliteDatabase.ConnectionString(storage.SqlitePath))
+        {
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+        }.ToString()), "SELECT COUNT(*) FROM sqlite_master;"),
+        _ => null,
     };
 }
