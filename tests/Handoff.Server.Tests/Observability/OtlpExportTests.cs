@@ -1,4 +1,5 @@
 using System.Net;
+using Handoff.Server.Hosting;
 using Handoff.Server.Tests.Support;
 
 namespace Handoff.Server.Tests.Observability;
@@ -32,5 +33,15 @@ public sealed class OtlpExportTests
         using var http = new HttpClient { Timeout = Streams.Patience };
         using var scrape = await http.GetAsync(new Uri(host.GrpcWebAddress, "/metrics"));
         Assert.Equal(HttpStatusCode.NotFound, scrape.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Handoff:Observability:OtlpEndpoint=otel-collector:4317", "OtlpEndpoint")]
+    [InlineData("Handoff:Observability:OtlpEndpoint=ftp://otel-collector", "OtlpEndpoint")]
+    public void An_OTLP_endpoint_that_is_not_an_http_URL_stops_the_start_naming_the_setting(string setting, string named)
+    {
+        var refused = Assert.Throws<HandoffStartupException>(() => HandoffServer.Build(["--" + setting]));
+
+        Assert.Contains($"Handoff:Observability:{named}", refused.Message, StringComparison.Ordinal);
     }
 }
