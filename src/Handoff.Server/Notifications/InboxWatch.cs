@@ -18,7 +18,9 @@ public interface IWatchSink
 /// with no gap and no duplicate, and a heartbeat whenever the stream has been quiet for a while.
 /// Live notifications arrive through a grain observer into a bounded channel that only this watch reads, so a
 /// single loop writes the response stream. A live notification whose sequence skips ahead means something was
-/// missed (while subscribing, or dropped because the buffer was full): the watch reads the gap from the inbox.
+/// missed (while subscribing, or dropped because the buffer was full): the watch reads the gap from the inbox. In
+/// quiet times it reads the inbox too, so a push lost while the inbox moved to another server after a crash is
+/// delivered within one heartbeat interval.
 /// A subscriber that lets the buffer fill, or does not take a message in time, is cut off as too slow; memory per
 /// watch is bounded either way.
 /// </summary>
@@ -55,7 +57,14 @@ public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, TimePro
             {
                 if (await NextLiveAsync(cancellationToken) is not { } notification)
                 {
-                    await SendAsync(() => sink.HeartbeatAsync(last, cancellationToken), cancellationToken);
+                    // Quiet: make sure nothing was missed (a live push can be lost while the inbox moves between
+                    // servers), then tell the subscriber the stream is alive.
+                    var before = last;
+                    await CatchUpAsync(inbox, sink, cancellationToken);
+                    if (last == before)
+                    {
+                        await SendAsync(() => sink.HeartbeatAsync(last, cancellationToken), cancellationToken);
+                    }
                 }
                 else if (notification.Sequence == last + 1)
                 {
