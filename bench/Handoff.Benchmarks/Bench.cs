@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Grpc.Net.Client;
+using Handoff.Protos.V1;
+
+namespace Handoff.Benchmarks;
+
+/// <summary>The runs, in order, on the same batches; see docs/benchmark.md.</summary>
+public sealed class Bench(Options options, CancellationToken cancellationToken)
+{
+    private readonly List<RunResult> runs = [];
+    private Workload workload = null!;
+    private Workload warmUp = null!;
+
+    public async Task<Report> RunAsync()
+    {
+        var generating = Stopwatch.StartNew();
+        workload = Workload.Generate(options.Contacts, options.Events, options.Batch, options.Skew, options.Seed);
+        warmUp = Workload.Generate(1_000, 10 * options.Batch, options.Batch, options.Skew, options.Seed + 1, "warm-up-");
+        Console.WriteLine(
+            $"Workload: {workload.Events:N0} events in {workload.Batches.Count:N0} batches over {workload.ContactsTouched:N0} of {options.Contacts:N0} contacts " +
+            $"(hottest contact {workload.TopContactShare:P1} of events, hottest 1% {workload.Top1PercentShare:P1}), generated in {generating.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"Host: {HostProcess.ServerAssembly}");
+
+        await RawGrpcAsync();
+        await HostAsync("memory", "Memory", () => Task.FromResult<KeyValuePair<string, string>[]>([]));
+
+        string? postgresDescription = null, postgresVersion = null;
+        if (options.Sqlite)
+        {
+            await RawAsync("sqlite-raw", "sqlite", (batches, c) => RawStorage.SqliteAsync(Path.Combine(c, "raw.db"), batches, options.Concurrency, cancellationToken));
+            await HostAsync("sqlite", "Sqlite", () => Task.FromResult<KeyValuePair<string, string>[]>([]));
+        }
+
+        if (options.Postgres)
+        {
+            await using var postgres = await PostgresServer.StartAsync();
+            (postgresDescription, postgresVersion) = (postgres.Description, postgres.Version);
+            Console.WriteLine($"PostgreSQL {postgres.Version}: {postgres.Description}");
+            var raw = await postgres.CreateDatabaseAsync("raw");
+            await RawAsync("postgres-raw", "postgres", (batches, _) => RawStorage.PostgreSqlAsync(raw, batches, options.Concurrency, cancellationToken));
+            await HostAsync("postgres", "PostgreSql", async () =>
+            {
+                var cluster = $"bench-{Guid.NewGuid():N}";
+                return
+                [
+                    new("Handoff:Server:Storage:PostgreSqlConnectionString", await postgres.CreateDatabaseAsync("host")),
+                    new("Handoff:Server:Storage:ApplySchema", "true"),
+                    new("Handoff:Server:Silo:ClusterId", cluster),
+                    new("Handoff:Server:Silo:ServiceId", cluster),
+                    new("Handoff:Server:Silo:AdvertisedIPAddress", "127.0.0.1"),
+                ];
+            });
+        }
+
+        return new Report(options, MachineInfo.Read(HostProcess.RepositoryRoot), workload, postgresDescription, postgresVersion, runs);
+    }
+
+    private async Task RawGrpcAsync()
+    {
+        await using var server = await RawGrpcServer.StartAsync();
+        using var channel = Channel(server.Address);
+        warmUp.Stamp("grpc-warm-up");
+        await IngestDriver.RunAsync(channel, warmUp.Batches, options.Concurrency, options.InFlight, null, null, cancellationToken);
+        workload.Stamp("grpc");
+        var meter = new CpuMeter();
+        var pass = await IngestDriver.RunAsync(channel, workload.Batches, options.Concurrency, options.InFlight, null, null, cancellationToken);
+        Add(new RunResult("grpc-only", "raw gRPC limit: in-bench Kestrel that decodes and acknowledges", "none", pass) { Cpu = meter.Stop() });
+    }
+
+    private async Task RawAsync(string name, string store, Func<IReadOnlyList<IngestEventsRequest>, string, Task<Pass>> append)
+    {
+        var folder = Directory.CreateTempSubdirectory("handoff-bench-raw-").FullName;
+        try
+        {
+            warmUp.Stamp($"{name}-warm-up");
+            await append(warmUp.Batches, folder);
+            workload.Stamp(name);
+            var meter = new CpuMeter();
+            var pass = await append(workload.Batches, folder);
+            Add(new RunResult(name, "raw storage limit: one multi-row INSERT per batch, no grain work", store, pass) { Cpu = meter.Stop() });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The real host on one store, twice from empty: a pass at full speed, then a pass throttled to the load factor
+    /// of the first pass's rate, each on a fresh host process and a fresh store, so both see the same work.
+    /// </summary>
+    private async Task HostAsync(string name, string provider, Func<Task<KeyValuePair<string, string>[]>> store)
+    {
+        var peak = await HostPassAsync(name, name, provider, await store(), null);
+        await HostPassAsync($"{name}@{options.LoadFactor * 100:0}%", name, provider, await store(), peak.EventsPerSecond * options.LoadFactor);
+    }
+
+    /// <summary>
+    /// One host process: a warm-up on contacts of its own, then one pass over the batches with GetContact reads
+    /// running; the cards the pass raised, and the host's RSS after the warm-up and at its peak.
+    /// </summary>
+    private async Task<RunResult> HostPassAsync(string name, string store, string provider, KeyValuePair<string, string>[] settings, double? rate)
+    {
+        var folder = Directory.CreateTempSubdirectory("handoff-bench-host-").FullName;
+        try
+        {
+            // A fresh SQLite file in a temporary folder (the memory store's health check opens it too).
+            await using var host = HostProcess.Start(folder, settings
+                .Append(new("Handoff:Server:Storage:Provider", provider))
+                .Append(new("Handoff:Server:Storage:SqlitePath", Path.Combine(folder, "handoff.db"))));
+            await host.WaitServingAsync(TimeSpan.FromMinutes(2));
+            using var ingest = Channel(host.GrpcAddress);
+            using var readChannel = Channel(host.GrpcAddress);
+            await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up", null);
+            var cardsBefore = await ContactReader.CountActiveCardsAsync(ingest);
+            var startRss = host.Rss;
+            var meter = new CpuMeter(host);
+            var (pass, reads) = await PassAsync(ingest, readChannel, workload, name, rate);
+            var cpu = meter.Stop();
+            var cards = await ContactReader.CountActiveCardsAsync(ingest) - cardsBefore;
+            host.EnsureRunning();
+            return Add(new RunResult(name, rate is null ? $"the host on {provider}, full speed" : $"the host on {provider}, throttled to {rate:N0} events/s", store, pass)
+            {
+                TargetEventsPerSecond = rate,
+                GetContact = reads,
+                Cards = cards,
+                Cpu = cpu,
+                StartRssMiB = Mib(startRss),
+                PeakRssMiB = Mib(host.PeakRss),
+                BytesPerContact = (double?)(host.PeakRss - startRss) / workload.ContactsTouched,
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<(Pass Pass, Stats Reads)> PassAsync(GrpcChannel ingest, GrpcChannel reads, Workload batches, string run, double? rate)
+    {
+        batches.Stamp(run);
+        var reader = new ContactReader(batches.Batches);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = reader.RunAsync(reads, options.ReadRate, options.Seed, stop.Token);
+        try
+        {
+            var pass = await IngestDriver.RunAsync(ingest, batches.Batches, options.Concurrency, options.InFlight, rate, reader.Acknowledged, cancellationToken);
+            await stop.CancelAsync();
+            return (pass, await reading);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+    }
+
+    private RunResult Add(RunResult run)
+    {
+        runs.Add(run);
+        Console.WriteLine(
+            $"  {run.Name,-14} {run.EventsPerSecond,9:N0} events/s in {run.Seconds,6:0.0} s, ack p50 {run.Ack.P50:0.0} p99 {run.Ack.P99:0.0} ms" +
+            (run.GetContact is { } get ? $", GetContact p50 {get.P50:0.0} p99 {get.P99:0.0} ms" : "") +
+            (run.Cards is { } cards ? $", {cards:N0} cards" : "") +
+            (run.PeakRssMiB is { } rss ? $", peak RSS {rss:N0} MiB" : "") +
+            (run.Cpu?.Host is { } host ? $", host CPU {host:0.00} cores" : "") +
+            (run.Cpu is { } cpu ? $", bench {cpu.Bench:0.00}, others {cpu.Others:0.00} cores" : ""));
+        return run;
+    }
+
+    private static GrpcChannel Channel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        MaxReceiveMessageSize = 64 * 1024 * 1024,
+    });
+
+    private static double? Mib(long? bytes) => bytes / (1024.0 * 1024.0);
+}
