@@ -20,6 +20,7 @@ public static class HandoffServer
 {
     private const string CorsPolicy = "grpc-web";
     private const string MembershipSection = "Handoff:Server:Silo:Membership";
+    private const string RemindersSection = "Handoff:Server:Silo:Reminders";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -107,6 +108,9 @@ public static class HandoffServer
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.Silo.GrainIdleTimeout);
             // Failure detection (probe timeouts, votes) is Orleans' own ClusterMembershipOptions, settable here.
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(MembershipSection));
+            // Orleans' ReminderOptions (minimum period, refresh period), settable here; the escalation reminder ticks at
+            // the minimum period until it is removed.
+            silo.Configure<Orleans.Hosting.ReminderOptions>(builder.Configuration.GetSection(RemindersSection));
         });
     }
 }

@@ -9,14 +9,12 @@ namespace Handoff.Server.Storage;
 
 public static class SiloStorageExtensions
 {
-    private const string SqliteSchemaFile = "Schema/sqlite/handoff-sqlite.sql";
-
     /// <summary>
-    /// The host's storage and, with it, its clustering, as Handoff:Server:Storage:Provider says. SQLite: grain state in
-    /// one file and a single silo on localhost. PostgreSQL: grain state, membership and reminders in one database,
-    /// checked (or given its schema) before the silo starts, and a silo that other silos and clients find through the
-    /// membership table at its advertised address. Memory (not durable, for measurements only): grain state in the
-    /// silo's memory and a single silo on localhost.
+    /// The host's storage and, with it, its clustering, as Handoff:Server:Storage:Provider says. SQLite: grain state and
+    /// reminders in one file and a single silo on localhost. PostgreSQL: grain state, membership and reminders in one
+    /// database, checked (or given its schema) before the silo starts, and a silo that other silos and clients find
+    /// through the membership table at its advertised address. Memory (not durable, for measurements only): grain state
+    /// and reminders in the silo's memory and a single silo on localhost.
     /// </summary>
     public static ISiloBuilder UseHandoffStorage(this ISiloBuilder silo, HandoffServerOptions options)
     {
@@ -25,7 +23,7 @@ public static class SiloStorageExtensions
         switch (storage.Provider)
         {
             case StorageProvider.Sqlite:
-                // SQLite has grain storage but no membership table: the embedded default is one silo.
+                // SQLite has grain storage and reminders but no membership table: the embedded default is one silo.
                 silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
                 return silo.AddHandoffSqliteStorage(storage.SqlitePath);
 
@@ -41,8 +39,9 @@ public static class SiloStorageExtensions
                 return silo.AddHandoffPostgreSqlStorage(connectionString);
 
             case StorageProvider.Memory:
-                // Not durable: grain state lives in this process only. The benchmark's baseline for "no storage cost".
+                // Not durable: grain state and reminders live in this process only. The benchmark's baseline for "no storage cost".
                 silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
+                silo.UseInMemoryReminderService();
                 return silo.AddMemoryGrainStorage(StorageNames.Handoff);
 
             default:
@@ -51,13 +50,22 @@ public static class SiloStorageExtensions
     }
 
     /// <summary>
-    /// Grain storage on a SQLite file, created with the project's schema if new. Shared by the host and the
-    /// grain tests, so both store exactly the same way.
+    /// Grain storage and reminders on a SQLite file, created with the project's schema if new and brought up to the
+    /// current schema version otherwise. Shared by the host and the grain tests, so both store exactly the same way.
     /// </summary>
     public static ISiloBuilder AddHandoffSqliteStorage(this ISiloBuilder silo, string sqlitePath)
     {
-        SqliteDatabase.EnsureCreated(sqlitePath, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, SqliteSchemaFile)));
-        return silo.AddHandoffGrainStorage(SqliteDatabase.Invariant, SqliteDatabase.ConnectionString(sqlitePath));
+        SqliteDatabase.EnsureCreated(sqlitePath);
+        var connectionString = SqliteDatabase.ConnectionString(sqlitePath);
+        silo.AddHandoffGrainStorage(SqliteDatabase.Invariant, connectionString);
+        // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
+        // through the same invariant as the grain storage.
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = SqliteDatabase.Invariant;
+            o.ConnectionString = connectionString;
+        });
+        return silo;
     }
 
     /// <summary>

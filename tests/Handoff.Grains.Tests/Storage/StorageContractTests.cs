@@ -13,7 +13,7 @@ namespace Handoff.Grains.Tests.Storage;
 
 /// <summary>
 /// The project's SQL, driven through the Orleans providers themselves (the code that runs it in production): grain
-/// storage on both stores, reminders and membership on PostgreSQL. These are the rules the schema scripts promise in
+/// storage and reminders on both stores, membership on PostgreSQL. These are the rules the schema scripts promise in
 /// their comments; the grain tests only ever see the happy path of them.
 /// </summary>
 public sealed class StorageContractTests
@@ -79,10 +79,12 @@ public sealed class StorageContractTests
         }
     }
 
-    [Fact]
-    public async Task Reminders_on_PostgreSql_are_read_by_grain_and_by_ring_range_and_removed_only_with_their_current_etag()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.PostgreSql)]
+    public async Task Reminders_are_read_by_grain_and_by_ring_range_and_removed_only_with_their_current_etag(StoreKind kind)
     {
-        await using var store = await TestStore.CreateAsync(StoreKind.PostgreSql);
+        await using var store = await TestStore.CreateAsync(kind);
         var cluster = await HandoffTestCluster.StartAsync(store);
         try
         {

@@ -3,15 +3,18 @@ using Handoff.Server.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Reminders;
 using Orleans.TestingHost;
+using ReminderOptions = Orleans.Hosting.ReminderOptions;
 
 namespace Handoff.Grains.Tests.Support;
 
 /// <summary>
 /// A one-silo test cluster storing through the host's own storage wiring, with a fake clock: on a real SQLite file
 /// (the default), or on a real PostgreSQL database, where the silo also keeps its membership (and the cluster's client
-/// finds its gateway there) and reminders. Start several on the same <see cref="TestStore"/> to prove that state
-/// survives a restart.
+/// finds its gateway there). Grain state and reminders are in the store either way. Start several on the same
+/// <see cref="TestStore"/> to prove that state survives a restart. Settings ("Handoff:Cards:EscalationSla" ...) are
+/// configuration keys, read by the same wiring the host uses.
 /// </summary>
 public sealed class HandoffTestCluster : IAsyncDisposable
 {
@@ -20,13 +23,18 @@ public sealed class HandoffTestCluster : IAsyncDisposable
     private const string StoreKindKey = "HandoffTests:StoreKind";
     private const string StoreKey = "HandoffTests:Store";
     private const string ClockKey = "HandoffTests:ClockId";
+
+    /// <summary>Where the host reads Orleans' ReminderOptions from (Handoff:Server:Silo:Reminders).</summary>
+    private const string RemindersSection = "Handoff:Server:Silo:Reminders";
+
     private static readonly Dictionary<string, FakeTimeProvider> Clocks = [];
 
-    private HandoffTestCluster(TestCluster cluster, FakeTimeProvider clock, TestStore store)
+    private HandoffTestCluster(TestCluster cluster, FakeTimeProvider clock, TestStore store, IReadOnlyDictionary<string, string> settings)
     {
         Cluster = cluster;
         Clock = clock;
         Store = store;
+        Settings = settings;
     }
 
     public TestCluster Cluster { get; }
@@ -34,6 +42,9 @@ public sealed class HandoffTestCluster : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
 
     public TestStore Store { get; }
+
+    /// <summary>The configuration keys this silo was started with (kept by <see cref="RestartAsync"/>).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
 
     /// <summary>The SQLite file, or the PostgreSQL connection string.</summary>
     public string DatabasePath => Store.Location;
@@ -50,9 +61,13 @@ public sealed class HandoffTestCluster : IAsyncDisposable
     public static Task<HandoffTestCluster> StartAsync(string? databasePath = null, FakeTimeProvider? clock = null) =>
         StartAsync(TestStore.ForSqliteFile(databasePath ?? NewDatabasePath()), clock);
 
-    /// <summary>Starts a silo on <paramref name="store"/>; the clock continues from <paramref name="clock"/> when given.</summary>
-    public static async Task<HandoffTestCluster> StartAsync(TestStore store, FakeTimeProvider? clock = null)
+    /// <summary>
+    /// Starts a silo on <paramref name="store"/>; the clock continues from <paramref name="clock"/> when given.
+    /// <paramref name="settings"/> are configuration keys and values for the silo.
+    /// </summary>
+    public static async Task<HandoffTestCluster> StartAsync(TestStore store, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
     {
+        settings ??= new Dictionary<string, string>();
         clock ??= new FakeTimeProvider(Start);
         var clockId = Guid.NewGuid().ToString("N");
         lock (Clocks)
@@ -65,6 +80,11 @@ public sealed class HandoffTestCluster : IAsyncDisposable
         builder.Properties[StoreKindKey] = store.Kind.ToString();
         builder.Properties[StoreKey] = store.Kind == StoreKind.PostgreSql ? store.ProviderConnectionString : store.Location;
         builder.Properties[ClockKey] = clockId;
+        foreach (var (key, value) in settings)
+        {
+            builder.Properties[key] = value;
+        }
+
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         if (store.Kind == StoreKind.PostgreSql)
         {
@@ -76,15 +96,21 @@ public sealed class HandoffTestCluster : IAsyncDisposable
 
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new HandoffTestCluster(cluster, clock, store);
+        return new HandoffTestCluster(cluster, clock, store, settings);
     }
 
-    /// <summary>Stops this silo and starts a new one on the same store and clock.</summary>
+    /// <summary>Stops this silo and starts a new one on the same store, clock and settings.</summary>
     public async Task<HandoffTestCluster> RestartAsync()
     {
-        await DisposeAsync();
-        return await StartAsync(Store, Clock);
+        await StopAsync();
+        return await StartAgainAsync();
     }
+
+    /// <summary>Stops this silo (what <see cref="RestartAsync"/> does first); <see cref="StartAgainAsync"/> starts the next one.</summary>
+    public ValueTask StopAsync() => DisposeAsync();
+
+    /// <summary>A new silo on this one's store, clock and settings (after <see cref="StopAsync"/>).</summary>
+    public Task<HandoffTestCluster> StartAgainAsync() => StartAsync(Store, Clock, Settings);
 
     public async ValueTask DisposeAsync()
     {
@@ -104,7 +130,11 @@ public sealed class HandoffTestCluster : IAsyncDisposable
             }
 
             silo.Services.AddSingleton<TimeProvider>(clock);
-            silo.Services.AddHandoffGrainServices(new ConfigurationBuilder().Build());
+            // The reminder service reads the same fake clock (Orleans falls back to the silo's TimeProvider; said here
+            // so that it stays so): advancing the clock past a reminder's due time fires it.
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, clock);
+            silo.Services.AddHandoffGrainServices(configuration);
+            silo.Services.Configure<ReminderOptions>(configuration.GetSection(RemindersSection));
             var store = configuration[StoreKey]!;
             if (Enum.Parse<StoreKind>(configuration[StoreKindKey]!) == StoreKind.PostgreSql)
             {
