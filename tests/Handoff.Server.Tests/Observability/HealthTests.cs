@@ -10,6 +10,7 @@ namespace Handoff.Server.Tests.Observability;
 /// The standard gRPC health service follows the store: NOT_SERVING while the database does not answer, SERVING again
 /// once it does, without a restart. (NOT_SERVING while draining: <see cref="ShutdownTests"/>.)
 /// </summary>
+[Collection(ObservabilityCollection.Name)]
 public sealed class HealthTests
 {
     [Fact]

@@ -19,6 +19,7 @@ namespace Handoff.Server.Tests.Observability;
 /// Handoff:Observability:JsonLogs puts the console on the JSON formatter with scopes, and card transitions are logged
 /// as structured lines: tenant, contact, card and reasons as fields of their own, not only inside the message.
 /// </summary>
+[Collection(ObservabilityCollection.Name)]
 public sealed class JsonLogTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Handoff.Server.Tests.Support;
 namespace Handoff.Server.Tests.Observability;
 
 /// <summary>With Handoff:Observability:OtlpEndpoint set, the host pushes its metrics to that collector.</summary>
+[Collection(ObservabilityCollection.Name)]
 public sealed class OtlpExportTests
 {
     [Theory]

@@ -61,6 +61,13 @@ public sealed class PrometheusScrape
         return matching.Count == 0 ? null : matching[0].Value;
     }
 
+    /// <summary>
+    /// The sum of the samples of <paramref name="name"/> whose labels include <paramref name="labels"/>, for instruments
+    /// that every silo of the process reports under the same name (Orleans' meter is process-wide).
+    /// </summary>
+    public double Sum(string name, params (string Key, string Value)[] labels) =>
+        Samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
+
     public bool Has(string name) => Samples.Any(s => s.Name == name);
 
     private static List<PrometheusSample> Parse(string text)

@@ -14,6 +14,7 @@ namespace Handoff.Server.Tests.Observability;
 /// away with UNAVAILABLE, the running call still completes, and open notification streams end at once with a status
 /// instead of holding the stop until the drain timeout. The test talks over a channel of its own, which outlives the host.
 /// </summary>
+[Collection(ObservabilityCollection.Name)]
 public sealed class ShutdownTests
 {
     /// <summary>Long, so that a stop that waits for it is told apart from one that does not.</summary>
