@@ -79,6 +79,8 @@ internal static class Render
             + $"{ProtoEnum.Code(card.StageAtRaise)} in {ProtoEnum.Code(card.PhaseAtRaise)}");
         if (card.Status == CardStatus.Resolved)
             Add($"Resolved ({ProtoEnum.Words(card.Resolution)}) by {card.ResolvedByUserId}, {When(card.ResolveTime)}");
+        if (card.EscalateTime is not null)
+            Add($"Escalated to the team inbox, {When(card.EscalateTime)}");
         lines.Add("");
         Add(card.Summary);
         lines.Add("");

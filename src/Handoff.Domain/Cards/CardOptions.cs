@@ -8,4 +8,10 @@ public sealed class CardOptions
 
     /// <summary>The label shown on every card.</summary>
     public string Label { get; set; } = "SI Human Handoff";
+
+    /// <summary>
+    /// A card still ACTIVE this long after it was raised, with nobody having acted on it, is escalated once to the
+    /// tenant's team inbox.
+    /// </summary>
+    public TimeSpan EscalationSla { get; set; } = TimeSpan.FromHours(4);
 }

@@ -48,6 +48,16 @@ public sealed record CardState
     [Id(13)] public DateTimeOffset? ResolvedAt { get; init; }
     [Id(14)] public string ResolvedByUserId { get; init; } = "";
     [Id(15)] public IReadOnlyList<ActionRecord> Actions { get; init; } = [];
+    /// <summary>When the card was escalated to the tenant's team inbox (left ACTIVE past the SLA); at most once.</summary>
+    [Id(16)] public DateTimeOffset? EscalatedAt { get; init; }
+    /// <summary>
+    /// When a person first acted on the card while it was ACTIVE (a sidebar action that changed something); a card
+    /// acted on before it was escalated is never escalated.
+    /// </summary>
+    [Id(17)] public DateTimeOffset? AttendedAt { get; init; }
 
     public bool IsActive => Status == CardStatus.Active;
+
+    /// <summary>ACTIVE, not escalated yet and not acted on: the card escalates once its SLA has passed.</summary>
+    public bool AwaitsEscalation => IsActive && EscalatedAt is null && AttendedAt is null;
 }

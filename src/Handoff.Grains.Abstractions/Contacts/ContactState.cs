@@ -39,4 +39,9 @@ public sealed class ContactState
     [Id(23)] public DateTimeOffset? PhaseChangedAt { get; set; }
     [Id(24)] public DateTimeOffset? OwnerChangedAt { get; set; }
     [Id(25)] public long CardsRaised { get; set; }
+    /// <summary>
+    /// The card whose escalation reminder was asked for (a <see cref="ScheduleEscalation"/> queued); an active card
+    /// stored without one (raised before escalations existed) gets it when the contact next activates.
+    /// </summary>
+    [Id(26)] public string EscalationScheduledFor { get; set; } = "";
 }

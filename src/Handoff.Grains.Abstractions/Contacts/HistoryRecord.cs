@@ -13,6 +13,7 @@ public enum HistoryKind
     OwnerAssigned = 9,
     Unsubscribed = 10,
     HandoffSuppressed = 11,
+    Escalated = 12,
 }
 
 /// <summary>One line of the contact's audit trail.</summary>

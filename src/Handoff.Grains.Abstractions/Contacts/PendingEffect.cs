@@ -4,9 +4,10 @@ using Handoff.Grains.Notifications;
 namespace Handoff.Grains.Contacts;
 
 /// <summary>
-/// Work a contact owes to other grains (inboxes, the tenant index). Stored with the state change that caused it
-/// and removed only once done, so a crash between the two never loses a notification (an outbox).
-/// Every effect is idempotent at its receiver, so replaying one after a crash is safe.
+/// Work a contact owes to other grains (inboxes, the tenant index) and to the reminder service (the escalation
+/// reminder). Stored with the state change that caused it and removed only once done, so a crash between the two
+/// never loses a notification or a reminder (an outbox). Every effect is idempotent at its receiver, so replaying one
+/// after a crash is safe.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("handoff.PendingEffect")]
 public abstract record PendingEffect;
@@ -30,3 +31,13 @@ public sealed record IndexActiveHandoff([property: Id(0)] ActiveHandoffEntry Ent
 public sealed record UnindexHandoff(
     [property: Id(0)] string ContactId,
     [property: Id(1)] string CardId) : PendingEffect;
+
+/// <summary>Registers (or moves) the contact's escalation reminder so that it fires at <paramref name="DueAt"/>.</summary>
+[GenerateSerializer, Immutable, Alias("handoff.ScheduleEscalation")]
+public sealed record ScheduleEscalation(
+    [property: Id(0)] string CardId,
+    [property: Id(1)] DateTimeOffset DueAt) : PendingEffect;
+
+/// <summary>Removes the contact's escalation reminder, if it has one: the card was acted on, resolved or escalated.</summary>
+[GenerateSerializer, Immutable, Alias("handoff.CancelEscalation")]
+public sealed record CancelEscalation([property: Id(0)] string CardId) : PendingEffect;

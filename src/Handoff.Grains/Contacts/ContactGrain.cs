@@ -1,6 +1,8 @@
 using Orleans.Runtime;
 using Handoff.Domain.Model;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReminderOptions = Orleans.Hosting.ReminderOptions;
 
 namespace Handoff.Grains.Contacts;
 
@@ -8,14 +10,20 @@ namespace Handoff.Grains.Contacts;
 /// Loads the contact, applies one change through <see cref="ContactModel"/>, stores it with one write, then
 /// delivers the effects the change queued. A failed write reloads the stored state, so memory never runs ahead
 /// of storage (an event not stored must not be remembered as seen).
+/// A card left ACTIVE past its SLA is escalated by a durable reminder (<see cref="EscalationReminder"/>), registered
+/// and removed as effects of the changes that raise, act on, resolve or escalate the card.
 /// </summary>
 public sealed partial class ContactGrain(
     [PersistentState("contact", StorageNames.Handoff)] IPersistentState<ContactState> store,
     HandoffEngine engine,
     TimeProvider time,
     CardMetrics cardMetrics,
-    ILogger<ContactGrain> logger) : Grain, IContactGrain
+    IOptions<ReminderOptions> reminderOptions,
+    ILogger<ContactGrain> logger) : Grain, IContactGrain, IRemindable
 {
+    /// <summary>The name of the contact's one reminder: it fires when the active card's SLA has passed.</summary>
+    public const string EscalationReminder = "escalation";
+
     private ContactModel model = null!;
     private string tenantId = "";
     private string contactId = "";
@@ -31,6 +39,59 @@ public sealed partial class ContactGrain(
         {
             // A previous activation stored a change but did not finish telling the inboxes.
             await DeliverEffectsAsync();
+        }
+
+        await CatchUpOnEscalationAsync();
+    }
+
+    /// <summary>
+    /// The escalation reminder fired. The decision is the grain's, by its own clock: escalate when the active card has
+    /// waited past the SLA with nobody acting on it; otherwise the reminder has nothing left to do and goes (or, fired
+    /// early by another clock, is moved to the card's due time).
+    /// </summary>
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != EscalationReminder)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (store.State.Card is { AwaitsEscalation: true } card && now < model.EscalationDueAt(card))
+        {
+            await RegisterEscalationReminderAsync(model.EscalationDueAt(card));
+            return;
+        }
+
+        var escalated = false;
+        await ChangeAsync(() => ValueTask.FromResult(escalated = model.Escalate(now)));
+        if (!escalated)
+        {
+            // Acted on, resolved or escalated before this tick (a late tick, or one whose removal failed): nothing is
+            // left to remind of. (An escalation just now removed the reminder through its CancelEscalation effect.)
+            await UnregisterEscalationReminderAsync();
+        }
+    }
+
+    /// <summary>
+    /// Belt and braces for the reminder: on activation, a card found past its SLA escalates at once, and an active card
+    /// stored without a reminder (raised before escalations existed) gets one. A failure here leaves it to the reminder.
+    /// </summary>
+    private async Task CatchUpOnEscalationAsync()
+    {
+        if (store.State.Card is not { AwaitsEscalation: true })
+        {
+            return;
+        }
+
+        try
+        {
+            var now = time.GetUtcNow();
+            await ChangeAsync(() => ValueTask.FromResult(model.Escalate(now) || model.EnsureEscalationScheduled()));
+        }
+        catch (Exception e)
+        {
+            LogEscalationCatchUpFailed(e);
         }
     }
 
@@ -196,6 +257,11 @@ public sealed partial class ContactGrain(
         {
             LogCardRaised(tenantId, contactId, after.CardId, string.Join(",", after.Reasons.Select(r => r.Reason)), after.ScoreAtRaise);
         }
+
+        if (after is { EscalatedAt: { } escalatedAt } && (before?.CardId != after.CardId || before.EscalatedAt is null))
+        {
+            LogCardEscalated(tenantId, contactId, after.CardId, escalatedAt - after.CreatedAt);
+        }
     }
 
     /// <summary>Stores the change, then delivers what it owes other grains. Delivery failures are retried later, never surfaced: the change is already durable.</summary>
@@ -267,14 +333,46 @@ public sealed partial class ContactGrain(
         ResolveNotification r => GrainFactory.Inbox(tenantId, r.Inbox).Resolve(r.CardId, r.Resolution, r.At),
         IndexActiveHandoff i => GrainFactory.HandoffIndex(tenantId).Upsert(i.Entry),
         UnindexHandoff u => GrainFactory.HandoffIndex(tenantId).Remove(u.ContactId, u.CardId),
+        ScheduleEscalation s => RegisterEscalationReminderAsync(s.DueAt),
+        CancelEscalation => UnregisterEscalationReminderAsync(),
         _ => throw new InvalidOperationException($"Unknown effect {effect.GetType().Name}."),
     };
+
+    /// <summary>
+    /// Registers the escalation reminder, or moves it, to fire at <paramref name="dueAt"/> (by this grain's clock; at
+    /// once when that has passed), then every minimum reminder period until it is removed: a tick the grain could not
+    /// act on is tried again. Idempotent: registering again replaces the reminder.
+    /// </summary>
+    private Task RegisterEscalationReminderAsync(DateTimeOffset dueAt)
+    {
+        var due = dueAt - time.GetUtcNow();
+        var minimum = reminderOptions.Value.MinimumReminderPeriod;
+        return this.RegisterOrUpdateReminder(
+            EscalationReminder,
+            due > TimeSpan.Zero ? due : TimeSpan.Zero,
+            minimum > TimeSpan.Zero ? minimum : TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Removes the escalation reminder if there is one. Idempotent.</summary>
+    private async Task UnregisterEscalationReminderAsync()
+    {
+        if (await this.GetReminder(EscalationReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handoff card {CardId} raised for contact {ContactId} of tenant {TenantId}: {Reasons} at score {Score}.")]
     private partial void LogCardRaised(string tenantId, string contactId, string cardId, string reasons, int score);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handoff card {CardId} of contact {ContactId} of tenant {TenantId} resolved ({Resolution}) by {ActorUserId}.")]
     private partial void LogCardResolved(string tenantId, string contactId, string cardId, string resolution, string actorUserId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handoff card {CardId} of contact {ContactId} of tenant {TenantId} escalated to the team inbox after {Waited}.")]
+    private partial void LogCardEscalated(string tenantId, string contactId, string cardId, TimeSpan waited);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the card's escalation on activation failed; the escalation reminder will try again.")]
+    private partial void LogEscalationCatchUpFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Count} pending effects failed; retrying in {Delay}.")]
     private partial void LogEffectDeliveryFailed(Exception exception, int count, TimeSpan delay);

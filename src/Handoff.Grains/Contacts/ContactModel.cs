@@ -179,6 +179,11 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             return false;
         }
 
+        if (card.AwaitsEscalation)
+        {
+            State.PendingEffects.Add(new CancelEscalation(card.CardId));
+        }
+
         State.Card = card with
         {
             Status = CardStatus.Resolved,
@@ -187,6 +192,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             ResolvedByUserId = actor,
             UpdatedAt = now,
             Actions = [.. card.Actions, new ActionRecord(ActionKind.ResumeAutomation, actor, now)],
+            AttendedAt = card.AttendedAt ?? now,
         };
         State.LastResumedReasons = card.Reasons.Select(r => r.Reason).ToList();
         State.LastResumedAt = now;
@@ -196,6 +202,11 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         AddHistory(HistoryKind.AutomationResumed, actor, now, "Resume SI Automation: automation on, outreach resumed, held messages released.");
         AddHistory(HistoryKind.CardResolved, actor, now, "Card resolved: SI automation resumed.");
         State.PendingEffects.Add(new ResolveNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), card.CardId, NotificationResolution.CardResolved, now));
+        if (card.EscalatedAt is not null)
+        {
+            State.PendingEffects.Add(new ResolveNotification(InboxAddress.Team, card.CardId, NotificationResolution.CardResolved, now));
+        }
+
         State.PendingEffects.Add(new UnindexHandoff(contactId, card.CardId));
         State.CardInbox = null;
         RefreshHolds();
@@ -213,6 +224,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
         State.Pause = new OutreachPauseState(actor, now, reason);
         RecordCardAction(ActionKind.PauseAllOutreach, actor, now);
+        MarkAttended(now);
         AddHistory(HistoryKind.OutreachPaused, actor, now,
             reason.Length == 0 ? "Pause All Outreach: every queued message held." : $"Pause All Outreach: every queued message held ({reason}).");
         RefreshHolds();
@@ -230,6 +242,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
         State.Pause = null;
         RecordCardAction(ActionKind.ResumeOutreach, actor, now);
+        MarkAttended(now);
         AddHistory(HistoryKind.OutreachResumed, actor, now, "Outreach resumed.");
         RefreshHolds();
         State.UpdatedAt = now;
@@ -246,6 +259,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
         State.AutoEngage = enabled;
         RecordCardAction(enabled ? ActionKind.AutoEngageOn : ActionKind.AutoEngageOff, actor, now);
+        MarkAttended(now);
         AddHistory(enabled ? HistoryKind.AutoEngageOn : HistoryKind.AutoEngageOff, actor, now,
             enabled ? "Auto-Engage turned on." : "Auto-Engage turned off.");
         RefreshHolds();
@@ -262,10 +276,58 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
 
         Reassign(ownerUserId, actor, now);
+        MarkAttended(now);
         State.OwnerChangedAt = now;
         State.UpdatedAt = now;
         return true;
     }
+
+    /// <summary>When the active card escalates: its creation plus the SLA.</summary>
+    public DateTimeOffset EscalationDueAt(CardState card) => card.CreatedAt + engine.Cards.EscalationSla;
+
+    /// <summary>
+    /// Escalates the active card to the tenant's team inbox when it has waited past the SLA with nobody acting on it
+    /// and has not been escalated yet. Returns false, changing nothing, otherwise.
+    /// </summary>
+    public bool Escalate(DateTimeOffset now)
+    {
+        if (State.Card is not { AwaitsEscalation: true } card || now < EscalationDueAt(card))
+        {
+            return false;
+        }
+
+        card = card with { EscalatedAt = now, UpdatedAt = now };
+        State.Card = card;
+        AddHistory(HistoryKind.Escalated, SystemActor, now,
+            $"Escalated to the team inbox: nobody acted on the card within {DescribeSla(engine.Cards.EscalationSla)}.");
+        State.PendingEffects.Add(new DeliverNotification(InboxAddress.Team, EscalationNotice(card, now)));
+        State.PendingEffects.Add(new CancelEscalation(card.CardId));
+        State.UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>
+    /// An active card awaiting escalation whose reminder was never asked for (it was stored before escalations
+    /// existed): asks for it now. Returns whether it changed anything.
+    /// </summary>
+    public bool EnsureEscalationScheduled()
+    {
+        if (State.Card is not { AwaitsEscalation: true } card || State.EscalationScheduledFor == card.CardId)
+        {
+            return false;
+        }
+
+        ScheduleEscalationOf(card);
+        return true;
+    }
+
+    /// <summary>"4 h", "90 min", "30 s": how long the SLA is, as a title and the audit trail say it.</summary>
+    public static string DescribeSla(TimeSpan span) => span switch
+    {
+        _ when span.Ticks % TimeSpan.TicksPerHour == 0 && span >= TimeSpan.FromHours(1) => $"{(long)span.TotalHours} h",
+        _ when span.Ticks % TimeSpan.TicksPerMinute == 0 && span >= TimeSpan.FromMinutes(1) => $"{(long)span.TotalMinutes} min",
+        _ => $"{Math.Round(span.TotalSeconds, 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} s",
+    };
 
     public OutreachMessageState QueueMessage(NewOutreachMessage message, DateTimeOffset now)
     {
@@ -467,7 +529,31 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({card.TrendAtRaise.ToString().ToLowerInvariant()}).");
         PlaceCardNotification(card, now);
         State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+        ScheduleEscalationOf(card);
         RefreshHolds();
+    }
+
+    private void ScheduleEscalationOf(CardState card)
+    {
+        State.EscalationScheduledFor = card.CardId;
+        State.PendingEffects.Add(new ScheduleEscalation(card.CardId, EscalationDueAt(card)));
+    }
+
+    /// <summary>
+    /// A person acted on the active card (a sidebar action that changed something): the first time, the card records
+    /// it, and a card not escalated yet will not be, so its reminder goes.
+    /// </summary>
+    private void MarkAttended(DateTimeOffset now)
+    {
+        if (State.Card is { IsActive: true, AttendedAt: null } card)
+        {
+            if (card.AwaitsEscalation)
+            {
+                State.PendingEffects.Add(new CancelEscalation(card.CardId));
+            }
+
+            State.Card = card with { AttendedAt = now };
+        }
     }
 
     private async ValueTask UpdateCardAsync(
@@ -507,6 +593,22 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         Summary = card.Summary,
         Reasons = card.Reasons.Select(r => r.Reason).ToList(),
         At = card.UpdatedAt,
+    };
+
+    /// <summary>The team inbox's notification of an escalated card; one per card (its delivery id is the card's).</summary>
+    private NotificationNotice EscalationNotice(CardState card, DateTimeOffset now) => new()
+    {
+        DeliveryId = $"escalation:{card.CardId}",
+        Kind = NotificationKind.Escalation,
+        Priority = NotificationPriority.High,
+        ContactId = contactId,
+        ContactDisplayName = State.DisplayName,
+        CardId = card.CardId,
+        CardVersion = card.Version,
+        Title = $"Handoff waiting {DescribeSla(engine.Cards.EscalationSla)}: {(State.DisplayName.Length > 0 ? State.DisplayName : contactId)}",
+        Summary = card.Summary,
+        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
+        At = now,
     };
 
     private ActiveHandoffEntry IndexEntry(CardState card) => new()

@@ -74,6 +74,7 @@ public static class ProtoMapper
             UpdateTime = Time(c.UpdatedAt),
             ResolveTime = c.ResolvedAt is { } at ? Time(at) : null,
             ResolvedByUserId = c.ResolvedByUserId,
+            EscalateTime = c.EscalatedAt is { } escalatedAt ? Time(escalatedAt) : null,
         };
         card.Reasons.AddRange(c.Reasons.Select(ToProto));
         card.Actions.AddRange(c.Actions.Select(a => new V1.ActionRecord
