@@ -31,6 +31,7 @@ public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, TimePro
     private readonly Channel<NotificationRecord> live = Channel.CreateBounded<NotificationRecord>(
         new BoundedChannelOptions(options.WatchBufferSize) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
+    private Observer? observer;
     private int overflowed;
     private long last;
 
@@ -44,7 +45,10 @@ public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, TimePro
     public async Task RunAsync(long afterSequence, IWatchSink sink, CancellationToken cancellationToken)
     {
         var inbox = grains.Inbox(tenantId, address);
-        var reference = grains.CreateObjectReference<IInboxObserver>(new Observer(this));
+        // Orleans holds observers weakly: the watch keeps its own alive for as long as it runs, or pushes would stop
+        // the moment a garbage collection took it.
+        observer = new Observer(this);
+        var reference = grains.CreateObjectReference<IInboxObserver>(observer);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? renewing = null;
         try
@@ -92,6 +96,7 @@ public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, TimePro
 
             await inbox.Unsubscribe(reference);
             grains.DeleteObjectReference<IInboxObserver>(reference);
+            observer = null;
         }
     }
 
