@@ -39,7 +39,7 @@ public static class HandoffServer
         builder.Services.AddHandoffGrainServices(builder.Configuration);
 
         builder.Services.AddSingleton<InFlightCalls>();
-        // Registered after the silo, so it stops first: running calls finish before the silo leaves (ShutdownDrain).
+        // Drains in StoppingAsync, before any hosted service stops: running calls finish before the server and silo go.
         builder.Services.AddHostedService<ShutdownDrain>();
         builder.Services.AddGrpc(grpc =>
         {
