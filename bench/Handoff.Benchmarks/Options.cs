@@ -19,7 +19,17 @@ public sealed record Options
           --read-rate N                  GetContact calls per second while ingest runs (default 50)
           --load-factor F                the second pass runs at F times the first pass's rate (default 0.8)
           --seed N                       workload seed (default 42)
-          --out FILE                     JSON results (default artifacts/bench-results.json, ignored by git)
+          --out FILE                     JSON results (default artifacts/bench-results.json, with --fanout
+                                         artifacts/bench-fanout.json; ignored by git)
+
+        Fan-out (instead of the ingest runs; on each --store, one host process):
+          --fanout                       measure notification fan-out: card raise ack to arrival at every subscriber
+          --inboxes N                    user inboxes watched, users u-000.. (default 200)
+          --subscribers N                WatchNotifications streams per inbox (default 5)
+          --raises N                     cards raised, spread evenly over the inboxes (default 400)
+          --fanout-seconds N             how long background ingest runs with the raises spread over it (default 40)
+          --fanout-load F                background ingest at F times the peak measured first (default 0.5)
+          --peak-events N                events of the full-speed pass that measures the peak (default 20000)
         """;
 
     public int Contacts { get; init; } = 100_000;
@@ -44,6 +54,29 @@ public sealed record Options
 
     public string Out { get; init; } = "artifacts/bench-results.json";
 
+    public bool Fanout { get; init; }
+
+    public int Inboxes { get; init; } = 200;
+
+    public int Subscribers { get; init; } = 5;
+
+    public int Raises { get; init; } = 400;
+
+    public int FanoutSeconds { get; init; } = 40;
+
+    public double FanoutLoad { get; init; } = 0.5;
+
+    public int PeakEvents { get; init; } = 20_000;
+
+    /// <summary>How long all streams may take to get their first message (a heartbeat: 15 s by default in the host).</summary>
+    public TimeSpan SubscribeTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>After the last raise, how long every delivery may take before the run fails.</summary>
+    public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool OutGiven { get; init; }
+
     public bool Sqlite => Store is "sqlite" or "both";
 
     public bool Postgres => Store is "postgres" or "both";
@@ -59,6 +92,12 @@ public sealed record Options
                 throw new ArgumentException(Usage);
             }
 
+            if (name is "--fanout")
+            {
+                options = options with { Fanout = true };
+                continue;
+            }
+
             var value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.\n{Usage}");
             options = name switch
             {
@@ -72,12 +111,18 @@ public sealed record Options
                 "--read-rate" => options with { ReadRate = Number(name, value) },
                 "--load-factor" => options with { LoadFactor = Number(name, value) },
                 "--seed" => options with { Seed = Positive(name, value) },
-                "--out" => options with { Out = value },
+                "--out" => options with { Out = value, OutGiven = true },
+                "--inboxes" => options with { Inboxes = Positive(name, value) },
+                "--subscribers" => options with { Subscribers = Positive(name, value) },
+                "--raises" => options with { Raises = Positive(name, value) },
+                "--fanout-seconds" => options with { FanoutSeconds = Positive(name, value) },
+                "--fanout-load" => options with { FanoutLoad = Number(name, value) },
+                "--peak-events" => options with { PeakEvents = Positive(name, value) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),
             };
         }
 
-        return options;
+        return options.Fanout && !options.OutGiven ? options with { Out = "artifacts/bench-fanout.json" } : options;
     }
 
     private static int Positive(string name, string value) =>

@@ -18,6 +18,15 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 try
 {
     var options = Options.Parse(args);
+    if (options.Fanout)
+    {
+        var fanout = await new Fanout(options, cancel.Token).RunAsync();
+        fanout.Print(Console.Out);
+        await fanout.WriteJsonAsync(options.Out);
+        Console.WriteLine($"JSON: {Path.GetFullPath(options.Out)}");
+        return 0;
+    }
+
     var bench = new Bench(options, cancel.Token);
     var report = await bench.RunAsync();
     report.Print(Console.Out);
