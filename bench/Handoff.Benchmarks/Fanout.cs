@@ -136,7 +136,7 @@ public sealed class Fanout(Options options, CancellationToken cancellationToken)
                 while (Received() < expected && DateTime.UtcNow < deliveryDeadline)
                 {
                     host.EnsureRunning();
-                    await Task.Delay(200, cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
                 }
 
                 var received = Received();
