@@ -99,7 +99,7 @@ public sealed partial class ContactGrain(
     {
         if (!store.State.Exists)
         {
-            throw new ContactNotFoundException(GrainKeys.Parse(this.GetPrimaryKeyString()).Id);
+            throw new ContactNotFoundException(contactId);
         }
 
         return Task.FromResult(model.Snapshot(time.GetUtcNow()));
@@ -209,7 +209,7 @@ public sealed partial class ContactGrain(
     {
         if (!store.State.Exists)
         {
-            throw new ContactNotFoundException(GrainKeys.Parse(this.GetPrimaryKeyString()).Id);
+            throw new ContactNotFoundException(contactId);
         }
     }
 
@@ -288,7 +288,7 @@ public sealed partial class ContactGrain(
         try
         {
             await store.ReadStateAsync();
-            model = new ContactModel(store.State, tenantId, GrainKeys.Parse(this.GetPrimaryKeyString()).Id, engine);
+            model = new ContactModel(store.State, tenantId, contactId, engine);
         }
         catch (Exception e)
         {

@@ -76,7 +76,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
     }
 
     private RequestValidator Validate(string tenantId, string contactId) =>
-        new RequestValidator(api.Value).TenantId(tenantId).Id(contactId, "contact_id");
+        new RequestValidator(api.Value).Contact(tenantId, contactId);
 
     private int PageSize(int requested) => requested == 0 ? api.Value.DefaultPageSize : requested;
 }

@@ -75,5 +75,5 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
     }
 
     private RequestValidator Validate(string tenantId, string contactId) =>
-        new RequestValidator(api.Value).TenantId(tenantId).Id(contactId, "contact_id");
+        new RequestValidator(api.Value).Contact(tenantId, contactId);
 }

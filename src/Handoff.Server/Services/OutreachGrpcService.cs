@@ -75,5 +75,5 @@ public sealed class OutreachGrpcService(IGrainFactory grains, IOptions<ApiOption
     }
 
     private RequestValidator Validate(string tenantId, string contactId) =>
-        new RequestValidator(api.Value).TenantId(tenantId).Id(contactId, "contact_id");
+        new RequestValidator(api.Value).Contact(tenantId, contactId);
 }

@@ -33,6 +33,9 @@ public sealed partial class RequestValidator(Hosting.ApiOptions limits)
             : Fail(field, "must be 1 to 64 letters, digits, '.', '_' or '-'");
     }
 
+    /// <summary>The tenant and contact every contact-scoped request names.</summary>
+    public RequestValidator Contact(string tenantId, string contactId) => TenantId(tenantId).Id(contactId, "contact_id");
+
     /// <summary>A required opaque id: non-empty, bounded, printable.</summary>
     public RequestValidator Id(string value, string field) =>
         value.Length == 0 ? Fail(field, "is required") : OptionalId(value, field);
