@@ -435,6 +435,29 @@ $sql$)
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
 
 
--- This script's version. The host refuses to start on a database without it (or with an older one).
-INSERT INTO handoff_schema (version) VALUES (1)
+-- Version 2: the event journal, ingest's durability point. Every accepted event is appended here (a whole batch in
+-- one statement) before it is acknowledged; contact grains checkpoint their state now and then and replay their
+-- events since the checkpoint on activation. An event id is taken once per tenant: a replayed or retried event is
+-- recognised by the unique key. The payload is the event as the contact grain keeps it, in the Orleans binary
+-- serializer's format.
+CREATE TABLE IF NOT EXISTS handoff_event_journal
+(
+    seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_id    text        NOT NULL,
+    event_id     text        NOT NULL,
+    contact_id   text        NOT NULL,
+    appended_at  timestamptz NOT NULL,
+    payload      bytea       NOT NULL,
+    CONSTRAINT handoff_event_journal_event UNIQUE (tenant_id, event_id)
+);
+
+-- A contact's replay on activation: its events since its last checkpoint.
+CREATE INDEX IF NOT EXISTS handoff_event_journal_contact ON handoff_event_journal (tenant_id, contact_id, appended_at);
+
+-- Pruning: events appended before the dedupe window.
+CREATE INDEX IF NOT EXISTS handoff_event_journal_appended ON handoff_event_journal (appended_at);
+
+-- This script's versions. The host refuses to start on a database without them (or with an older one); running the
+-- script again brings an older database up to date.
+INSERT INTO handoff_schema (version) VALUES (1), (2)
 ON CONFLICT (version) DO NOTHING;

@@ -19,6 +19,19 @@ public sealed class ContactOptions
     public TimeSpan EffectRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxEffectRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a contact keeps ingested events in memory only (they are durable in the event journal) before it
+    /// writes its state. Longer means fewer state writes under load and a longer journal replay after a crash.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// On activation a contact replays the journal from its checkpoint less this margin: it must exceed the longest a
+    /// journaled batch can take to reach the grain (the ingest pipeline's retries while a silo is unavailable plus
+    /// Orleans' response timeout) and the clock difference between silos.
+    /// </summary>
+    public TimeSpan JournalReplayMargin { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Limits of the notification inbox grain. Bound from configuration section "Handoff:Inbox".</summary>

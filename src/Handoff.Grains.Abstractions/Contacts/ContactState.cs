@@ -3,7 +3,7 @@ using Handoff.Grains.Notifications;
 
 namespace Handoff.Grains.Contacts;
 
-/// <summary>Everything one contact grain persists; written once per change.</summary>
+/// <summary>Everything one contact grain persists: written at once for card transitions, actions and profile changes, and as a checkpoint after ingest (the events themselves are in the event journal).</summary>
 [GenerateSerializer, Alias("handoff.ContactState")]
 public sealed class ContactState
 {
@@ -44,4 +44,9 @@ public sealed class ContactState
     /// stored without one (raised before escalations existed) gets it when the contact next activates.
     /// </summary>
     [Id(26)] public string EscalationScheduledFor { get; set; } = "";
+    /// <summary>
+    /// When this state was written. Events journaled since (less the journal replay margin) may not be in it: the
+    /// contact replays them from the event journal when it activates.
+    /// </summary>
+    [Id(27)] public DateTimeOffset? CheckpointedAt { get; set; }
 }

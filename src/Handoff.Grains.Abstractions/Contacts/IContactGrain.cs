@@ -17,9 +17,21 @@ public interface IContactGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ContactSnapshot> Get();
 
-    /// <summary>Applies the events not seen before (by event id) and stores the result before returning.</summary>
+    /// <summary>
+    /// Appends the events to the tenant's event journal (the durability point), then applies the ones this contact has
+    /// not seen. Counts as duplicates the events whose ids the tenant's journal already holds. For callers outside the
+    /// ingest pipeline, which journals a whole batch at once and calls <see cref="ApplyJournaled"/>.
+    /// </summary>
     [Alias("Ingest")]
     Task<IngestOutcome> Ingest(IReadOnlyList<StoredEvent> events);
+
+    /// <summary>
+    /// Applies events the caller has already appended to the event journal for this contact, skipping the ones this
+    /// contact has seen. Card transitions are stored before returning; the rest is checkpointed later and replayed
+    /// from the journal after a crash.
+    /// </summary>
+    [Alias("ApplyJournaled")]
+    Task ApplyJournaled(IReadOnlyList<StoredEvent> events);
 
     [Alias("SetAutoEngage")]
     Task<ContactSnapshot> SetAutoEngage(bool enabled, string cardId, string actorUserId);

@@ -1,5 +1,6 @@
 using Orleans.Runtime;
 using Handoff.Domain.Model;
+using Handoff.Grains.Journal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReminderOptions = Orleans.Hosting.ReminderOptions;
@@ -7,15 +8,19 @@ using ReminderOptions = Orleans.Hosting.ReminderOptions;
 namespace Handoff.Grains.Contacts;
 
 /// <summary>
-/// Loads the contact, applies one change through <see cref="ContactModel"/>, stores it with one write, then
-/// delivers the effects the change queued. A failed write reloads the stored state, so memory never runs ahead
-/// of storage (an event not stored must not be remembered as seen).
+/// Loads the contact, applies each change through <see cref="ContactModel"/> and delivers the effects the change queued.
+/// Ingested events are durable in the event journal before they reach the grain, so applying them only changes memory;
+/// the state is checkpointed after <see cref="ContactOptions.CheckpointInterval"/> and on deactivation, and an
+/// activation replays the journal since its checkpoint. Everything a person sees or did — card transitions, actions,
+/// profile changes — is stored before the call returns. A failed write abandons the activation: its memory is ahead
+/// of storage, and the next activation rebuilds it from the stored state and the journal.
 /// A card left ACTIVE past its SLA is escalated by a durable reminder (<see cref="EscalationReminder"/>), registered
 /// and removed as effects of the changes that raise, act on, resolve or escalate the card.
 /// </summary>
 public sealed partial class ContactGrain(
     [PersistentState("contact", StorageNames.Handoff)] IPersistentState<ContactState> store,
     HandoffEngine engine,
+    IEventJournal journal,
     TimeProvider time,
     CardMetrics cardMetrics,
     IOptions<ReminderOptions> reminderOptions,
@@ -29,6 +34,13 @@ public sealed partial class ContactGrain(
     private string contactId = "";
     private IGrainTimer? effectRetry;
     private TimeSpan nextRetryDelay;
+    private IGrainTimer? checkpoint;
+
+    /// <summary>Events applied since the last write: the state in memory is ahead of the stored one.</summary>
+    private bool unsaved;
+
+    /// <summary>A write failed: memory may hold what storage does not, so nothing more is written from it.</summary>
+    private bool abandoned;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +53,39 @@ public sealed partial class ContactGrain(
             await DeliverEffectsAsync();
         }
 
+        await ReplayJournalAsync(cancellationToken);
         await CatchUpOnEscalationAsync();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (unsaved && !abandoned)
+        {
+            try
+            {
+                await WriteAsync();
+            }
+            catch (Exception e)
+            {
+                // Nothing is lost: the next activation replays the journal since the last checkpoint.
+                LogCheckpointFailed(e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies what the journal holds for this contact since the stored state's checkpoint, less a margin for
+    /// batches journaled before it but applied after (in flight at most for the margin). Events already in the state
+    /// are skipped by id.
+    /// </summary>
+    private async Task ReplayJournalAsync(CancellationToken cancellationToken)
+    {
+        var since = store.State.CheckpointedAt is { } at ? at - engine.Contacts.JournalReplayMargin : DateTimeOffset.MinValue;
+        var events = await journal.ReadContactAsync(tenantId, contactId, since, cancellationToken);
+        if (events.Count > 0)
+        {
+            await ApplyAsync(events);
+        }
     }
 
     /// <summary>
@@ -118,15 +162,89 @@ public sealed partial class ContactGrain(
 
     async Task<IngestOutcome> IContactGrain.Ingest(IReadOnlyList<StoredEvent> events)
     {
+        var entries = new JournalEntry[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            entries[i] = new JournalEntry(contactId, events[i]);
+        }
+
+        var journaled = await journal.AppendAsync(tenantId, entries, time.GetUtcNow());
+        var accepted = 0;
+        var mine = new List<StoredEvent>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (journaled[i] is null)
+            {
+                accepted++;
+                mine.Add(events[i]);
+            }
+            else if (journaled[i] == contactId)
+            {
+                // Journaled before, perhaps by a call that failed before it reached this grain: applied unless seen.
+                mine.Add(events[i]);
+            }
+        }
+
+        await ApplyAsync(mine);
+        return new IngestOutcome(accepted, events.Count - accepted);
+    }
+
+    Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => ApplyAsync(events);
+
+    /// <summary>
+    /// Applies journaled events in memory. A card transition is stored at once (its effects go out only once stored);
+    /// anything else waits for the next checkpoint, since the journal can replay it.
+    /// </summary>
+    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
+    {
         var now = time.GetUtcNow();
-        var outcome = new IngestOutcome(0, 0);
-        await ChangeAsync(async () =>
+        var cardBefore = store.State.Card;
+        IngestOutcome outcome;
+        try
         {
             model.ForgetExpiredEventIds(now);
             outcome = await model.IngestAsync(events, now, CancellationToken.None);
-            return outcome.Accepted > 0;
-        });
-        return outcome;
+        }
+        catch
+        {
+            Abandon();
+            throw;
+        }
+
+        if (outcome.Accepted == 0)
+        {
+            return;
+        }
+
+        unsaved = true;
+        if (!ReferenceEquals(cardBefore, store.State.Card) || store.State.PendingEffects.Count > 0)
+        {
+            await CommitAsync();
+            ReportCardTransition(cardBefore, store.State.Card);
+        }
+        else
+        {
+            checkpoint ??= this.RegisterGrainTimer(CheckpointAsync,
+                new GrainTimerCreationOptions(engine.Contacts.CheckpointInterval, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        checkpoint?.Dispose();
+        checkpoint = null;
+        if (unsaved && !abandoned)
+        {
+            try
+            {
+                await WriteAsync();
+            }
+            catch (Exception e)
+            {
+                LogCheckpointFailed(e);
+                Abandon();
+            }
+        }
     }
 
     Task<ContactSnapshot> IContactGrain.SetAutoEngage(bool enabled, string cardId, string actorUserId) =>
@@ -214,8 +332,8 @@ public sealed partial class ContactGrain(
     }
 
     /// <summary>
-    /// Runs one change and stores it when it changed anything. Any failure after the state was touched reloads the
-    /// stored state; the rule violations below are thrown before anything is touched.
+    /// Runs one change and stores it when it changed anything. Any failure after the state was touched abandons the
+    /// activation; the rule violations below are thrown before anything is touched.
     /// </summary>
     private async Task ChangeAsync(Func<ValueTask<bool>> change)
     {
@@ -227,7 +345,7 @@ public sealed partial class ContactGrain(
         }
         catch (Exception e) when (e is not (StaleCardException or ContactNotFoundException or OutboxFullException))
         {
-            await ReloadAsync();
+            Abandon();
             throw;
         }
 
@@ -269,11 +387,11 @@ public sealed partial class ContactGrain(
     {
         try
         {
-            await store.WriteStateAsync();
+            await WriteAsync();
         }
         catch
         {
-            await ReloadAsync();
+            Abandon();
             throw;
         }
 
@@ -283,22 +401,33 @@ public sealed partial class ContactGrain(
         }
     }
 
-    private async Task ReloadAsync()
+    /// <summary>Writes the whole state, marking it as a checkpoint of everything journaled until now.</summary>
+    private async Task WriteAsync()
     {
-        try
-        {
-            await store.ReadStateAsync();
-            model = new ContactModel(store.State, tenantId, contactId, engine);
-        }
-        catch (Exception e)
-        {
-            LogReloadFailed(e);
-            DeactivateOnIdle();
-        }
+        store.State.CheckpointedAt = time.GetUtcNow();
+        await store.WriteStateAsync();
+        unsaved = false;
+    }
+
+    /// <summary>
+    /// Memory may now differ from storage: nothing more is written from it, and the activation goes once this call
+    /// ends, so that the next one starts from the stored state and the journal.
+    /// </summary>
+    private void Abandon()
+    {
+        abandoned = true;
+        checkpoint?.Dispose();
+        checkpoint = null;
+        DeactivateOnIdle();
     }
 
     private async Task DeliverEffectsAsync()
     {
+        if (abandoned)
+        {
+            return;
+        }
+
         try
         {
             while (store.State.PendingEffects.Count > 0)
@@ -307,7 +436,7 @@ public sealed partial class ContactGrain(
                 store.State.PendingEffects.RemoveAt(0);
             }
 
-            await store.WriteStateAsync();
+            await WriteAsync();
             nextRetryDelay = engine.Contacts.EffectRetryDelay;
             effectRetry?.Dispose();
             effectRetry = null;
@@ -377,6 +506,6 @@ public sealed partial class ContactGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Count} pending effects failed; retrying in {Delay}.")]
     private partial void LogEffectDeliveryFailed(Exception exception, int count, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reloading contact state after a failed write failed; deactivating.")]
-    private partial void LogReloadFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpointing the contact failed; its events stay in the journal and are replayed when it next activates.")]
+    private partial void LogCheckpointFailed(Exception exception);
 }

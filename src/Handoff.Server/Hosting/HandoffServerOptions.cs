@@ -114,6 +114,9 @@ public sealed class IngestOptions
     public TimeSpan SiloUnavailableRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan SiloUnavailableMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the event journal forgets events older than the dedupe window (and the clock skew allowed).</summary>
+    public TimeSpan JournalPruneInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>Paging and id limits every API shares. Bound from configuration section "Handoff:Api".</summary>

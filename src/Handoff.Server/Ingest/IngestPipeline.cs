@@ -1,5 +1,6 @@
 using Handoff.Grains;
 using Handoff.Grains.Contacts;
+using Handoff.Grains.Journal;
 using Handoff.Server.Hosting;
 using Handoff.Server.Mapping;
 using Handoff.Server.Observability;
@@ -14,11 +15,13 @@ namespace Handoff.Server.Ingest;
 public sealed record BatchOutcome(int Accepted, int Duplicates, IReadOnlyList<V1.RejectedEvent> Rejected);
 
 /// <summary>
-/// Validates a batch event by event, groups the valid events by contact and makes one grain call per contact.
-/// Returns only once every contact has stored its events, so the caller may acknowledge.
-/// Invalid events are reported by position and field; the valid ones of the same batch are kept.
+/// Validates a batch event by event, appends the valid ones to the event journal in one write (the durability point,
+/// which also tells events sent before, tenant-wide), then groups them by contact and makes one grain call per
+/// contact. Returns only once the batch is journaled and every contact has applied it (and stored any card it
+/// raised), so the caller may acknowledge. Invalid events are reported by position and field; the valid ones of the
+/// same batch are kept.
 /// </summary>
-public sealed class IngestPipeline(IGrainFactory grains, IOptions<IngestOptions> ingest, IOptions<ApiOptions> api,
+public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, IOptions<IngestOptions> ingest, IOptions<ApiOptions> api,
     IOptions<ContactOptions> contacts, TimeProvider time, IngestMetrics metrics)
 {
     /// <summary>One batch just received: validated, stored, and counted (handoff.ingest.* metrics). The outcome is the acknowledgement.</summary>
@@ -51,9 +54,9 @@ public sealed class IngestPipeline(IGrainFactory grains, IOptions<IngestOptions>
     {
         var now = time.GetUtcNow();
         var rejected = new List<V1.RejectedEvent>();
-        var byContact = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
+        var entries = new List<JournalEntry>(events.Count);
         var idsInBatch = new HashSet<string>(StringComparer.Ordinal);
-        var duplicatesInBatch = 0;
+        var duplicates = 0;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -67,27 +70,53 @@ public sealed class IngestPipeline(IGrainFactory grains, IOptions<IngestOptions>
 
             if (!idsInBatch.Add(e.EventId))
             {
-                duplicatesInBatch++;
+                duplicates++;
                 continue;
             }
 
-            if (!byContact.TryGetValue(e.ContactId, out var list))
-            {
-                byContact[e.ContactId] = list = [];
-            }
-
-            list.Add(e.ToStored());
+            entries.Add(new JournalEntry(e.ContactId, e.ToStored()));
         }
 
-        var outcomes = await Task.WhenAll(byContact.Select(c => IngestIntoContactAsync(tenantId, c.Key, c.Value)));
-        return new BatchOutcome(outcomes.Sum(o => o.Accepted), outcomes.Sum(o => o.Duplicates) + duplicatesInBatch, rejected);
+        var holders = await journal.AppendAsync(tenantId, entries, now);
+        var accepted = 0;
+        var byContact = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var (contactId, e) = entries[i];
+            if (holders[i] is null)
+            {
+                accepted++;
+            }
+            else
+            {
+                duplicates++;
+                if (holders[i] != contactId)
+                {
+                    // The tenant already used this id for another contact: not this contact's event.
+                    continue;
+                }
+
+                // Journaled by an earlier try of this batch, which may have failed before reaching the contact: the
+                // contact applies it unless it has seen it.
+            }
+
+            if (!byContact.TryGetValue(contactId, out var list))
+            {
+                byContact[contactId] = list = [];
+            }
+
+            list.Add(e);
+        }
+
+        await Task.WhenAll(byContact.Select(c => ApplyToContactAsync(tenantId, c.Key, c.Value)));
+        return new BatchOutcome(accepted, duplicates, rejected);
     }
 
     /// <summary>
-    /// One contact's events. While a silo shuts down or is being declared dead, calls to its grains are rejected;
-    /// trying again reaches the contact's new activation, and replaying events already stored changes nothing.
+    /// One contact's journaled events. While a silo shuts down or is being declared dead, calls to its grains are
+    /// rejected; trying again reaches the contact's new activation, and events it has already applied are skipped.
     /// </summary>
-    private async Task<IngestOutcome> IngestIntoContactAsync(string tenantId, string contactId, List<StoredEvent> events)
+    private async Task ApplyToContactAsync(string tenantId, string contactId, List<StoredEvent> events)
     {
         var options = ingest.Value;
         var delay = options.SiloUnavailableRetryDelay;
@@ -96,7 +125,8 @@ public sealed class IngestPipeline(IGrainFactory grains, IOptions<IngestOptions>
         {
             try
             {
-                return await grains.Contact(tenantId, contactId).Ingest(events);
+                await grains.Contact(tenantId, contactId).ApplyJournaled(events);
+                return;
             }
             catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException && time.GetUtcNow() < giveUpAt)
             {

@@ -20,8 +20,8 @@ public static class PostgreSqlDatabase
 
     public const string ApplySchemaSetting = "Handoff:Server:Storage:ApplySchema";
 
-    /// <summary>The version row the script writes into handoff_schema; the host needs at least this one.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The highest version row the script writes into handoff_schema (1 grain state, membership and reminders; 2 the event journal); the host needs it.</summary>
+    public const int SchemaVersion = 2;
 
     /// <summary>The script, as a path from the repository root (what the messages tell an operator to run).</summary>
     public const string SchemaScriptPath = "deploy/postgresql/handoff-postgresql.sql";

@@ -1,6 +1,9 @@
 using System.Net;
 using Handoff.Grains;
+using Handoff.Grains.Journal;
 using Handoff.Server.Hosting;
+using Handoff.Server.Storage.Journal;
+using Npgsql;
 using Orleans.Serialization;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -42,6 +45,7 @@ public static class SiloStorageExtensions
                 // Not durable: grain state and reminders live in this process only. The benchmark's baseline for "no storage cost".
                 silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
                 silo.UseInMemoryReminderService();
+                silo.Services.AddSingleton<IEventJournal, MemoryEventJournal>();
                 return silo.AddMemoryGrainStorage(StorageNames.Handoff);
 
             default:
@@ -51,11 +55,14 @@ public static class SiloStorageExtensions
 
     /// <summary>
     /// Grain storage and reminders on a SQLite file, created with the project's schema if new and brought up to the
-    /// current schema version otherwise. Shared by the host and the grain tests, so both store exactly the same way.
+    /// current schema version otherwise, and the event journal in a file next to it (<see cref="SqliteEventJournal.PathFor"/>).
+    /// Shared by the host and the grain tests, so both store exactly the same way.
     /// </summary>
     public static ISiloBuilder AddHandoffSqliteStorage(this ISiloBuilder silo, string sqlitePath)
     {
         SqliteDatabase.EnsureCreated(sqlitePath);
+        var journalPath = SqliteEventJournal.PathFor(sqlitePath);
+        silo.Services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(journalPath, sp.GetRequiredService<Serializer>()));
         var connectionString = SqliteDatabase.ConnectionString(sqlitePath);
         silo.AddHandoffGrainStorage(SqliteDatabase.Invariant, connectionString);
         // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
@@ -69,11 +76,13 @@ public static class SiloStorageExtensions
     }
 
     /// <summary>
-    /// Grain storage and reminders on a PostgreSQL database that has the project's schema (see
+    /// Grain storage, reminders and the event journal on a PostgreSQL database that has the project's schema (see
     /// <see cref="PostgreSqlDatabase.EnsureReady"/>). Shared by the host and the grain tests.
     /// </summary>
     public static ISiloBuilder AddHandoffPostgreSqlStorage(this ISiloBuilder silo, string connectionString)
     {
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton<IEventJournal>(sp => new PostgreSqlEventJournal(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<Serializer>()));
         silo.AddHandoffGrainStorage(PostgreSqlDatabase.Invariant, connectionString);
         silo.UseAdoNetReminderService(o =>
         {

@@ -72,9 +72,10 @@ public sealed class IngestDedupeTests(GrainClusterFixture fixture)
             await inOrder.Ingest([e]);
         }
 
+        // Event ids are unique per tenant: the second contact's copies get ids of their own.
         foreach (var e in events.OrderByDescending(e => e.OccurredAt))
         {
-            await shuffled.Ingest([e]);
+            await shuffled.Ingest([e with { EventId = $"{e.EventId}-shuffled" }]);
         }
 
         var a = (await inOrder.Get()).Engagement;
@@ -83,6 +84,21 @@ public sealed class IngestDedupeTests(GrainClusterFixture fixture)
         Assert.Equal((a.Score, a.Trend, a.TrendDelta, a.Sentiment), (b.Score, b.Trend, b.TrendDelta, b.Sentiment));
         Assert.Equal((a.TotalEventCount, a.RecentEventCount, a.LastEventAt), (b.TotalEventCount, b.RecentEventCount, b.LastEventAt));
         Assert.Equal(a.Recommendation, b.Recommendation);
+    }
+
+    [Fact]
+    public async Task An_event_id_the_tenant_used_for_another_contact_is_a_duplicate_and_changes_nothing()
+    {
+        var first = fixture.Grains.Contact(Tenant, fixture.NewContactId());
+        var second = fixture.Grains.Contact(Tenant, fixture.NewContactId());
+        var e = new Events(fixture.Now).At(TimeSpan.FromHours(1), EventType.EmailOpened, Channel.Email);
+        await first.Ingest([e]);
+
+        var outcome = await second.Ingest([e]);
+
+        Assert.Equal(new IngestOutcome(0, 1), outcome);
+        Assert.Equal(1, (await first.Get()).Engagement.TotalEventCount);
+        await Assert.ThrowsAsync<ContactNotFoundException>(() => second.Get());
     }
 
     [Fact]

@@ -109,6 +109,20 @@ public sealed class HandoffTestCluster : IAsyncDisposable
     /// <summary>Stops this silo (what <see cref="RestartAsync"/> does first); <see cref="StartAgainAsync"/> starts the next one.</summary>
     public ValueTask StopAsync() => DisposeAsync();
 
+    /// <summary>
+    /// Kills this silo the way a crash would: no graceful deactivation, so nothing held only in memory is written.
+    /// <see cref="StartAgainAsync"/> starts the next one.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        foreach (var silo in Cluster.Silos.ToList())
+        {
+            await Cluster.KillSiloAsync(silo);
+        }
+
+        await Cluster.DisposeAsync();
+    }
+
     /// <summary>A new silo on this one's store, clock and settings (after <see cref="StopAsync"/>).</summary>
     public Task<HandoffTestCluster> StartAgainAsync() => StartAsync(Store, Clock, Settings);
 

@@ -1,0 +1,30 @@
+using Handoff.Grains.Contacts;
+
+namespace Handoff.Grains.Journal;
+
+/// <summary>An event on its way into the journal, with the contact it belongs to.</summary>
+public readonly record struct JournalEntry(string ContactId, StoredEvent Event);
+
+/// <summary>
+/// The durability point of ingest: every accepted event is appended here, a whole batch in one write, before it is
+/// acknowledged. Event ids are unique per tenant, so an event sent again (a replayed batch, a retry after a crash) is
+/// recognised here, across contacts and restarts, for as long as the dedupe window keeps it. Contact grains keep their
+/// state in memory and checkpoint it now and then; on activation they replay what the journal holds for them since
+/// their last checkpoint.
+/// </summary>
+public interface IEventJournal
+{
+    /// <summary>
+    /// Appends the entries durably, stamped <paramref name="appendedAt"/>, in one write. For each entry, in order, the
+    /// answer is null when it was appended now, or the contact id of the event already journaled under its event id.
+    /// </summary>
+    Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The contact's events appended at or after <paramref name="since"/>, in the order they were appended.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets events that occurred before <paramref name="occurredBefore"/> (refused at ingest anyway); returns how many.</summary>
+    Task<long> PruneAsync(DateTimeOffset occurredBefore, CancellationToken cancellationToken = default);
+}

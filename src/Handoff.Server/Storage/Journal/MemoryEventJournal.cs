@@ -1,0 +1,74 @@
+using Handoff.Grains.Contacts;
+using Handoff.Grains.Journal;
+
+namespace Handoff.Server.Storage.Journal;
+
+/// <summary>
+/// The event journal of the in-memory store: the same contract, kept in this process only (not durable). The
+/// benchmark's baseline for "storage costs nothing".
+/// </summary>
+public sealed class MemoryEventJournal : IEventJournal
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<(string Tenant, string EventId), string> holders = [];
+    private readonly Dictionary<(string Tenant, string ContactId), List<(DateTimeOffset AppendedAt, StoredEvent Event)>> byContact = [];
+
+    public Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+        CancellationToken cancellationToken = default)
+    {
+        var answers = new string?[entries.Count];
+        lock (gate)
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var (contactId, e) = entries[i];
+                if (holders.TryGetValue((tenantId, e.EventId), out var holder))
+                {
+                    answers[i] = holder;
+                    continue;
+                }
+
+                holders[(tenantId, e.EventId)] = contactId;
+                if (!byContact.TryGetValue((tenantId, contactId), out var events))
+                {
+                    byContact[(tenantId, contactId)] = events = [];
+                }
+
+                events.Add((appendedAt, e));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<string?>>(answers);
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+        CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<StoredEvent> events = byContact.TryGetValue((tenantId, contactId), out var all)
+                ? all.Where(e => e.AppendedAt >= since).Select(e => e.Event).ToList()
+                : [];
+            return Task.FromResult(events);
+        }
+    }
+
+    public Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default)
+    {
+        long deleted = 0;
+        lock (gate)
+        {
+            foreach (var ((tenant, _), events) in byContact)
+            {
+                foreach (var (_, e) in events.Where(e => e.AppendedAt < appendedBefore))
+                {
+                    holders.Remove((tenant, e.EventId));
+                }
+
+                deleted += events.RemoveAll(e => e.AppendedAt < appendedBefore);
+            }
+        }
+
+        return Task.FromResult(deleted);
+    }
+}

@@ -1,0 +1,133 @@
+using Handoff.Grains.Contacts;
+using Handoff.Grains.Journal;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Serialization;
+
+namespace Handoff.Server.Storage.Journal;
+
+/// <summary>
+/// The event journal on PostgreSQL (handoff_event_journal, schema version 2): a batch is one multi-row INSERT of
+/// arrays, so one round trip and one commit carry the whole batch; concurrent batches share WAL flushes in the server.
+/// Every silo of a cluster appends to and replays from the same table.
+/// </summary>
+public sealed class PostgreSqlEventJournal(NpgsqlDataSource dataSource, Serializer serializer) : IEventJournal
+{
+    public async Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+        CancellationToken cancellationToken = default)
+    {
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        var eventIds = new string[entries.Count];
+        var contactIds = new string[entries.Count];
+        var payloads = new byte[entries.Count][];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            eventIds[i] = entries[i].Event.EventId;
+            contactIds[i] = entries[i].ContactId;
+            payloads[i] = serializer.SerializeToArray(entries[i].Event);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var appended = new HashSet<string>(StringComparer.Ordinal);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO handoff_event_journal (tenant_id, event_id, contact_id, appended_at, payload)
+            SELECT @tenant, e.event_id, e.contact_id, @appended, e.payload
+            FROM unnest(@event_ids, @contact_ids, @payloads) AS e(event_id, contact_id, payload)
+            ON CONFLICT (tenant_id, event_id) DO NOTHING
+            RETURNING event_id;
+            """, connection))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
+            insert.Parameters.Add(new NpgsqlParameter<DateTime>("appended", appendedAt.UtcDateTime));
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", eventIds));
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("contact_ids", contactIds));
+            insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                appended.Add(reader.GetString(0));
+            }
+        }
+
+        var answers = new string?[entries.Count];
+        if (appended.Count == entries.Count)
+        {
+            return answers;
+        }
+
+        // Some ids were journaled before (a replay), or twice in these entries (the first one is the one appended):
+        // the answer for those is the contact that holds the id.
+        var taken = new List<int>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!appended.Remove(eventIds[i]))
+            {
+                taken.Add(i);
+            }
+        }
+
+        await using var lookup = new NpgsqlCommand(
+            "SELECT event_id, contact_id FROM handoff_event_journal WHERE tenant_id = @tenant AND event_id = ANY(@event_ids);", connection);
+        lookup.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
+        lookup.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", taken.Select(i => eventIds[i]).Distinct(StringComparer.Ordinal).ToArray()));
+        var holders = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var reader = await lookup.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                holders[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        foreach (var i in taken)
+        {
+            answers[i] = holders[eventIds[i]];
+        }
+
+        return answers;
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT payload FROM handoff_event_journal
+            WHERE tenant_id = @tenant AND contact_id = @contact AND appended_at >= @since
+            ORDER BY seq;
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
+        command.Parameters.Add(new NpgsqlParameter<string>("contact", contactId));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("since", (since == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : since).UtcDateTime));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(0))!);
+        }
+
+        return events;
+    }
+
+    public async Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM handoff_event_journal WHERE seq IN
+                (SELECT seq FROM handoff_event_journal WHERE appended_at < @before ORDER BY appended_at LIMIT 10000);
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("before", appendedBefore.UtcDateTime));
+        long deleted = 0;
+        int slice;
+        do
+        {
+            slice = await command.ExecuteNonQueryAsync(cancellationToken);
+            deleted += slice;
+        }
+        while (slice > 0);
+
+        return deleted;
+    }
+}

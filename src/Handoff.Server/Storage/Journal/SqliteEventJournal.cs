@@ -1,0 +1,221 @@
+using System.Threading.Channels;
+using Handoff.Grains.Contacts;
+using Handoff.Grains.Journal;
+using Microsoft.Data.Sqlite;
+using Orleans.Serialization;
+
+namespace Handoff.Server.Storage.Journal;
+
+/// <summary>
+/// The event journal of the embedded store, in a SQLite file of its own (WAL, synchronous=FULL). SQLite takes one
+/// writer at a time, so appends go through one writer loop that commits every append waiting for it in one
+/// transaction (group commit): one fsync for many batches, however many streams send them. Reads use pooled
+/// connections of their own, which WAL lets run beside the writer.
+/// </summary>
+public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
+{
+    private const string SchemaFile = "Schema/sqlite/handoff-sqlite-events.sql";
+
+    /// <summary>Events per transaction at most; appends waiting beyond it go in the next one.</summary>
+    private const int MaxEventsPerCommit = 20_000;
+
+    private readonly string connectionString;
+    private readonly Serializer serializer;
+    private readonly Channel<PendingAppend> appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task writer;
+
+    public SqliteEventJournal(string path, Serializer serializer)
+    {
+        this.serializer = serializer;
+        connectionString = SqliteDatabase.ConnectionString(path);
+        using (var connection = Open())
+        {
+            Execute(connection, "PRAGMA journal_mode=WAL;");
+            Execute(connection, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, SchemaFile)));
+        }
+
+        writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>The journal file that goes with the grain-state file at <paramref name="statePath"/>: handoff.db → handoff.events.db.</summary>
+    public static string PathFor(string statePath)
+    {
+        var full = Path.GetFullPath(statePath);
+        return Path.Combine(Path.GetDirectoryName(full)!, $"{Path.GetFileNameWithoutExtension(full)}.events{Path.GetExtension(full)}");
+    }
+
+    public Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+        CancellationToken cancellationToken = default)
+    {
+        if (entries.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<string?>>([]);
+        }
+
+        var payloads = new byte[entries.Count][];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            payloads[i] = serializer.SerializeToArray(entries[i].Event);
+        }
+
+        var pending = new PendingAppend(tenantId, entries, payloads, appendedAt.UtcTicks);
+        if (!appends.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(SqliteEventJournal), "The event journal is closed.");
+        }
+
+        return pending.Done.Task;
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+        CancellationToken cancellationToken = default) =>
+        // Microsoft.Data.Sqlite's async calls run synchronously: the read goes to the thread pool, off the grain's turn.
+        Task.Run<IReadOnlyList<StoredEvent>>(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT Payload FROM EventJournal
+                WHERE TenantId = $tenant AND ContactId = $contact AND AppendedAt >= $since
+                ORDER BY Seq;
+                """;
+            command.Parameters.AddWithValue("$tenant", tenantId);
+            command.Parameters.AddWithValue("$contact", contactId);
+            command.Parameters.AddWithValue("$since", since.UtcTicks);
+            using var reader = command.ExecuteReader();
+            var events = new List<StoredEvent>();
+            while (reader.Read())
+            {
+                events.Add(serializer.Deserialize<StoredEvent>((byte[])reader[0])!);
+            }
+
+            return events;
+        }, cancellationToken);
+
+    public Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default) =>
+        Task.Run(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            // In slices, so that appends wait for the write lock a short while at a time.
+            command.CommandText = """
+                DELETE FROM EventJournal WHERE Seq IN
+                    (SELECT Seq FROM EventJournal WHERE AppendedAt < $before ORDER BY AppendedAt LIMIT 10000);
+                """;
+            command.Parameters.AddWithValue("$before", appendedBefore.UtcTicks);
+            long deleted = 0;
+            int slice;
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                slice = command.ExecuteNonQuery();
+                deleted += slice;
+            }
+            while (slice > 0);
+
+            return deleted;
+        }, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        appends.Writer.TryComplete();
+        await writer;
+    }
+
+    private void WriteLoop()
+    {
+        using var connection = Open();
+        Execute(connection, "PRAGMA synchronous=FULL;");
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO EventJournal (TenantId, EventId, ContactId, AppendedAt, Payload)
+            VALUES ($tenant, $event, $contact, $appended, $payload)
+            ON CONFLICT (TenantId, EventId) DO NOTHING;
+            """;
+        var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
+        var eventId = insert.Parameters.Add("$event", SqliteType.Text);
+        var contact = insert.Parameters.Add("$contact", SqliteType.Text);
+        var appended = insert.Parameters.Add("$appended", SqliteType.Integer);
+        var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+        using var owner = connection.CreateCommand();
+        owner.CommandText = "SELECT ContactId FROM EventJournal WHERE TenantId = $tenant AND EventId = $event;";
+        var ownerTenant = owner.Parameters.Add("$tenant", SqliteType.Text);
+        var ownerEvent = owner.Parameters.Add("$event", SqliteType.Text);
+
+        var group = new List<PendingAppend>();
+        while (appends.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            group.Clear();
+            var events = 0;
+            while (events < MaxEventsPerCommit && appends.Reader.TryRead(out var next))
+            {
+                group.Add(next);
+                events += next.Entries.Count;
+            }
+
+            try
+            {
+                var answers = new List<string?[]>(group.Count);
+                using (var transaction = connection.BeginTransaction(deferred: false))
+                {
+                    insert.Transaction = transaction;
+                    owner.Transaction = transaction;
+                    foreach (var append in group)
+                    {
+                        var answer = new string?[append.Entries.Count];
+                        tenant.Value = append.TenantId;
+                        ownerTenant.Value = append.TenantId;
+                        appended.Value = append.AppendedAtTicks;
+                        for (var i = 0; i < append.Entries.Count; i++)
+                        {
+                            var entry = append.Entries[i];
+                            eventId.Value = entry.Event.EventId;
+                            contact.Value = entry.ContactId;
+                            payload.Value = append.Payloads[i];
+                            if (insert.ExecuteNonQuery() == 0)
+                            {
+                                ownerEvent.Value = entry.Event.EventId;
+                                answer[i] = (string)owner.ExecuteScalar()!;
+                            }
+                        }
+
+                        answers.Add(answer);
+                    }
+
+                    transaction.Commit();
+                }
+
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Done.TrySetResult(answers[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var append in group)
+                {
+                    append.Done.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private sealed record PendingAppend(string TenantId, IReadOnlyList<JournalEntry> Entries, byte[][] Payloads, long AppendedAtTicks)
+    {
+        public TaskCompletionSource<IReadOnlyList<string?>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
