@@ -54,6 +54,7 @@ public static class HandoffServer
             .AllowAnyHeader()
             .WithExposedHeaders("grpc-status", "grpc-message", "grpc-status-details-bin")));
         builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.AddHostedService<JournalPruning>();
 
         var app = builder.Build();

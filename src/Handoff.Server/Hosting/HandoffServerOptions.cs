@@ -115,6 +115,25 @@ public sealed class IngestOptions
 
     public TimeSpan SiloUnavailableMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Batches of one IngestEvents stream being processed at once. Acknowledgements still leave in order; past it the
+    /// server stops reading the stream, and HTTP/2 flow control slows the sender.
+    /// </summary>
+    public int MaxBatchesInFlightPerStream { get; set; } = 4;
+
+    /// <summary>
+    /// Batches being processed at once in this server, over all streams and calls: what bounds its memory under any
+    /// number of clients. Streams wait for a place; IngestBatch waits <see cref="AdmissionWait"/> and then answers
+    /// RESOURCE_EXHAUSTED with a retry hint.
+    /// </summary>
+    public int MaxBatchesInFlight { get; set; } = 64;
+
+    /// <summary>How long an IngestBatch call waits for a place among <see cref="MaxBatchesInFlight"/>.</summary>
+    public TimeSpan AdmissionWait { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The retry delay suggested to an IngestBatch caller turned away (google.rpc.RetryInfo).</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How often the event journal forgets events older than the dedupe window (and the clock skew allowed).</summary>
     public TimeSpan JournalPruneInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,13 +1,18 @@
+using System.Threading.Channels;
 using Grpc.Core;
 using Handoff.Protos.V1;
+using Handoff.Server.Hosting;
 using Handoff.Server.Ingest;
+using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Services;
 
-public sealed class IngestGrpcService(IngestPipeline pipeline, IHostApplicationLifetime lifetime) : IngestService.IngestServiceBase
+public sealed class IngestGrpcService(IngestPipeline pipeline, IngestAdmission admission, IOptions<IngestOptions> options,
+    IHostApplicationLifetime lifetime) : IngestService.IngestServiceBase
 {
     public override async Task<IngestBatchResponse> IngestBatch(IngestBatchRequest request, ServerCallContext context)
     {
+        using var place = await admission.EnterOrRefuseAsync(context.CancellationToken);
         var outcome = await pipeline.ProcessAsync(request.TenantId, request.Events);
         var response = new IngestBatchResponse
         {
@@ -19,14 +24,58 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, IHostApplicationL
         return response;
     }
 
-    /// <summary>Batches are processed one after another, so acknowledgements leave in the order the batches came.</summary>
+    /// <summary>
+    /// Up to <see cref="IngestOptions.MaxBatchesInFlightPerStream"/> batches of the stream are processed at once, each
+    /// holding a server-wide place (<see cref="IngestAdmission"/>); their acknowledgements leave in the order the
+    /// batches came, written by one loop (the response stream takes one writer). When the stream's batches in process
+    /// are at the limit, or the server's are, the stream is not read, and HTTP/2 flow control slows the sender.
+    /// </summary>
     public override async Task IngestEvents(IAsyncStreamReader<IngestEventsRequest> requestStream,
         IServerStreamWriter<IngestEventsResponse> responseStream, ServerCallContext context)
     {
-        // When the server begins to stop, the stream ends after the batch in hand; the client sends what was not
-        // acknowledged to another server.
+        var acks = System.Threading.Channels.Channel.CreateBounded<Task<IngestEventsResponse>>(new BoundedChannelOptions(options.Value.MaxBatchesInFlightPerStream)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        // Reading stops when the client cancels, when the server begins to stop (the stream ends after the batches in
+        // hand; the client sends what was not acknowledged to another server) or when a batch failed.
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        while (await ReadNextAsync(requestStream, reading.Token) is { } batch)
+        var writer = WriteAcksInOrderAsync(acks.Reader, responseStream, reading, context.CancellationToken);
+        var stopping = false;
+        try
+        {
+            while (await requestStream.MoveNext(reading.Token))
+            {
+                var batch = requestStream.Current;
+                await acks.Writer.WaitToWriteAsync(reading.Token);
+                var place = await admission.EnterAsync(reading.Token);
+                await acks.Writer.WriteAsync(ProcessAsync(batch, place), reading.Token);
+            }
+        }
+        catch (OperationCanceledException) when (writer.IsFaulted)
+        {
+            // The failed batch's error ends the stream, below.
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            stopping = true;
+        }
+        finally
+        {
+            acks.Writer.TryComplete();
+        }
+
+        await writer;
+        if (stopping)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "This server is shutting down; send the unacknowledged batches to another one."));
+        }
+    }
+
+    private async Task<IngestEventsResponse> ProcessAsync(IngestEventsRequest batch, IDisposable place)
+    {
+        using (place)
         {
             var outcome = await pipeline.ProcessAsync(batch.TenantId, batch.Events);
             var ack = new IngestEventsResponse
@@ -36,19 +85,25 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, IHostApplicationL
                 DuplicateCount = outcome.Duplicates,
             };
             ack.Rejected.AddRange(outcome.Rejected);
-            await responseStream.WriteAsync(ack, context.CancellationToken);
+            return ack;
         }
     }
 
-    private async Task<IngestEventsRequest?> ReadNextAsync(IAsyncStreamReader<IngestEventsRequest> requestStream, CancellationToken cancellationToken)
+    /// <summary>A batch that fails ends the stream with its error, after the acknowledgements of the batches before it.</summary>
+    private static async Task WriteAcksInOrderAsync(ChannelReader<Task<IngestEventsResponse>> acks,
+        IServerStreamWriter<IngestEventsResponse> responseStream, CancellationTokenSource reading, CancellationToken cancellationToken)
     {
         try
         {
-            return await requestStream.MoveNext(cancellationToken) ? requestStream.Current : null;
+            await foreach (var ack in acks.ReadAllAsync(cancellationToken))
+            {
+                await responseStream.WriteAsync(await ack, cancellationToken);
+            }
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        catch
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "This server is shutting down; send the unacknowledged batches to another one."));
+            await reading.CancelAsync();
+            throw;
         }
     }
 }

@@ -46,7 +46,11 @@ public static class SiloStorageExtensions
                 silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
                 silo.UseInMemoryReminderService();
                 silo.Services.AddSingleton<IEventJournal, MemoryEventJournal>();
-                return silo.AddMemoryGrainStorage(StorageNames.Handoff);
+                silo.AddMemoryGrainStorage(StorageNames.Handoff);
+                // The same serializer as the durable stores, so that the baseline differs from them only in the store.
+                silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Handoff)
+                    .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                return silo;
 
             default:
                 throw new HandoffStartupException($"Handoff:Server:Storage:Provider: '{storage.Provider}' is not a store (Sqlite, PostgreSql or Memory).");
