@@ -1,11 +1,18 @@
 using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Utilities;
+using Handoff.Grains.Storage;
 
 namespace Handoff.Grains.Notifications;
 
-/// <summary>An ordered, durable log of notifications with live subscribers. A notification is stored before any subscriber hears of it.</summary>
+/// <summary>
+/// An ordered, durable log of notifications with live subscribers. A notification is stored before any subscriber hears
+/// of it. Reentrant so that deliveries arriving together share one write (<see cref="CoalescedWrites"/>): every method
+/// reads and changes the state without awaiting, and awaits only the write.
+/// </summary>
+[Reentrant]
 public sealed class NotificationInboxGrain(
     [PersistentState("inbox", StorageNames.Handoff)] IPersistentState<InboxState> store,
     IOptions<InboxOptions> options,
@@ -13,6 +20,7 @@ public sealed class NotificationInboxGrain(
     ILogger<NotificationInboxGrain> logger) : Grain, INotificationInboxGrain
 {
     private readonly ObserverManager<IInboxObserver> observers = new(options.Value.SubscriptionLifetime, logger);
+    private readonly CoalescedWrites writes = new(store.WriteStateAsync);
 
     private List<NotificationRecord> Log => store.State.Notifications;
 
@@ -25,12 +33,13 @@ public sealed class NotificationInboxGrain(
             if (placed.Resolved || placed.Notice.CardVersion >= notice.CardVersion)
             {
                 // A redelivery after a crash, or a late one after the card moved on or was resolved: nothing to change.
+                await writes.DurableAsync();
                 return placed;
             }
 
-            Log[index] = placed with { Notice = notice };
-            await store.WriteStateAsync();
-            return Log[index];
+            var updated = Log[index] = placed with { Notice = notice };
+            await writes.WriteAsync();
+            return updated;
         }
 
         var added = new NotificationRecord { Sequence = store.State.LastSequence + 1, Notice = notice };
@@ -42,7 +51,7 @@ public sealed class NotificationInboxGrain(
             Log.RemoveRange(0, excess);
         }
 
-        await store.WriteStateAsync();
+        await writes.WriteAsync();
         await observers.Notify(o => o.OnNotification(added));
         return added;
     }
@@ -59,10 +68,7 @@ public sealed class NotificationInboxGrain(
             }
         }
 
-        if (changed)
-        {
-            await store.WriteStateAsync();
-        }
+        await (changed ? writes.WriteAsync() : writes.DurableAsync());
     }
 
     Task<NotificationPage> INotificationInboxGrain.List(long beforeSequence, int pageSize, bool unreadOnly)
@@ -110,12 +116,9 @@ public sealed class NotificationInboxGrain(
             }
         }
 
-        if (changed)
-        {
-            await store.WriteStateAsync();
-        }
-
-        return UnreadCount();
+        var unread = UnreadCount();
+        await (changed ? writes.WriteAsync() : writes.DurableAsync());
+        return unread;
     }
 
     Task INotificationInboxGrain.Subscribe(IInboxObserver observer)

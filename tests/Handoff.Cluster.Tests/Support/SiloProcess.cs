@@ -8,8 +8,8 @@ using Grpc.Net.Client;
 namespace Handoff.Cluster.Tests.Support;
 
 /// <summary>
-/// One real host process (the same binary users run) serving gRPC on a loopback port as one silo of a
-/// PostgreSQL-backed cluster. Its output is kept for the test's failure messages.
+/// One real host process (the same binary users run) serving gRPC on a loopback port: one silo of a PostgreSQL-backed
+/// cluster, or a host on the embedded SQLite default. Its output is kept for the test's failure messages.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -50,7 +50,22 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static SiloProcess Start(string name, string connectionString, string clusterId, params string[] settings)
+    public static SiloProcess Start(string name, string connectionString, string clusterId, params string[] settings) =>
+        StartWith(name,
+        [
+            "Handoff:Server:Storage:Provider=PostgreSql",
+            $"Handoff:Server:Storage:PostgreSqlConnectionString={connectionString}",
+            $"Handoff:Server:Silo:ClusterId={clusterId}",
+            $"Handoff:Server:Silo:ServiceId={clusterId}",
+            "Handoff:Server:Silo:AdvertisedIPAddress=127.0.0.1",
+            .. settings,
+        ]);
+
+    /// <summary>A host on the embedded default: one silo on the SQLite file at <paramref name="sqlitePath"/>.</summary>
+    public static SiloProcess StartOnSqlite(string name, string sqlitePath, params string[] settings) =>
+        StartWith(name, [$"Handoff:Server:Storage:SqlitePath={sqlitePath}", .. settings]);
+
+    private static SiloProcess StartWith(string name, IEnumerable<string> settings)
     {
         int grpcPort = FreePort(), webPort = FreePort(), siloPort = FreePort(), gatewayPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -65,13 +80,8 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             $"Handoff:Server:GrpcUrl=http://127.0.0.1:{grpcPort}",
             $"Handoff:Server:GrpcWebUrl=http://127.0.0.1:{webPort}",
-            "Handoff:Server:Storage:Provider=PostgreSql",
-            $"Handoff:Server:Storage:PostgreSqlConnectionString={connectionString}",
-            $"Handoff:Server:Silo:ClusterId={clusterId}",
-            $"Handoff:Server:Silo:ServiceId={clusterId}",
             $"Handoff:Server:Silo:SiloPort={siloPort}",
             $"Handoff:Server:Silo:GatewayPort={gatewayPort}",
-            "Handoff:Server:Silo:AdvertisedIPAddress=127.0.0.1",
             "Logging:LogLevel:Default=Warning",
         }.Concat(settings))
         {
