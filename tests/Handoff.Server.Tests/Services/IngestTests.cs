@@ -161,6 +161,60 @@ public sealed class IngestTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_client_that_reconnects_and_sends_its_batches_again_has_every_event_counted_once()
+    {
+        var tenant = new TestTenant(fixture.Host);
+        var batches = Enumerable.Range(0, 6).Select(b =>
+        {
+            var request = new IngestEventsRequest { TenantId = tenant.Id, BatchId = $"b-{b}" };
+            request.Events.AddRange(Enumerable.Range(0, 5).Select(n => new ProtoEvents($"c-{n}").Opened(TimeSpan.FromMinutes(10 * b + n))));
+            return request;
+        }).ToList();
+
+        // The first connection sends everything and drops after two acknowledgements.
+        using (var cancel = new CancellationTokenSource())
+        {
+            using var call = Ingest.IngestEvents(deadline: DateTime.UtcNow + Streams.Patience, cancellationToken: cancel.Token);
+            foreach (var batch in batches)
+            {
+                await call.RequestStream.WriteAsync(batch);
+            }
+
+            Assert.Equal("b-0", (await call.ResponseStream.NextAsync()).BatchId);
+            Assert.Equal("b-1", (await call.ResponseStream.NextAsync()).BatchId);
+            await cancel.CancelAsync();
+        }
+
+        // The second sends every batch again; each event is acknowledged as new or as sent before.
+        using (var call = Ingest.IngestEvents(deadline: DateTime.UtcNow + Streams.Patience))
+        {
+            foreach (var batch in batches)
+            {
+                await call.RequestStream.WriteAsync(batch);
+            }
+
+            await call.RequestStream.CompleteAsync();
+            foreach (var batch in batches)
+            {
+                var ack = await call.ResponseStream.NextAsync();
+                Assert.Equal(batch.BatchId, ack.BatchId);
+                Assert.Equal(batch.Events.Count, ack.AcceptedCount + ack.DuplicateCount);
+                if (batch.BatchId is "b-0" or "b-1")
+                {
+                    Assert.Equal(0, ack.AcceptedCount);
+                }
+            }
+
+            await call.ResponseStream.EndsAsync();
+        }
+
+        for (var n = 0; n < 5; n++)
+        {
+            Assert.Equal(6, (await tenant.GetContactAsync($"c-{n}")).Engagement.TotalEventCount);
+        }
+    }
+
+    [Fact]
     public async Task A_batch_over_the_limit_is_refused_whole_and_stores_nothing()
     {
         var tenant = new TestTenant(fixture.Host);
