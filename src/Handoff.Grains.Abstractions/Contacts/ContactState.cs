@@ -29,8 +29,8 @@ public sealed class ContactState
     [Id(15)] public List<HistoryRecord> History { get; set; } = [];
     [Id(16)] public long LastHistorySequence { get; set; }
     [Id(17)] public List<OutreachMessageState> Outbox { get; set; } = [];
-    /// <summary>Event ids seen within the dedupe window, with the time each event occurred (which decides when it may be forgotten).</summary>
-    [Id(18)] public Dictionary<string, DateTimeOffset> SeenEventIds { get; set; } = [];
+    /// <summary>The dedupe memory as first stored (whole event ids); carried over into <see cref="SeenEvents"/> when the contact next forgets expired ids.</summary>
+    [Id(18)] public Dictionary<string, DateTimeOffset> LegacySeenEventIds { get; set; } = [];
     [Id(19)] public List<PendingEffect> PendingEffects { get; set; } = [];
     [Id(20)] public DateTimeOffset CreatedAt { get; set; }
     [Id(21)] public DateTimeOffset UpdatedAt { get; set; }
@@ -49,4 +49,9 @@ public sealed class ContactState
     /// contact replays them from the event journal when it activates.
     /// </summary>
     [Id(27)] public DateTimeOffset? CheckpointedAt { get; set; }
+    /// <summary>
+    /// Events seen within the dedupe window: a 64-bit hash of the event id (see ContactModel) to the UTC ticks at which
+    /// the event occurred (which decides when it may be forgotten). 16 bytes an event instead of the whole id.
+    /// </summary>
+    [Id(28)] public Dictionary<ulong, long> SeenEvents { get; set; } = [];
 }

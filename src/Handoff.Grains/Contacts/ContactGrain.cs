@@ -46,6 +46,7 @@ public sealed partial class ContactGrain(
     {
         (tenantId, contactId) = GrainKeys.Parse(this.GetPrimaryKeyString());
         model = new ContactModel(store.State, tenantId, contactId, engine);
+        model.ForgetExpiredEventIds(time.GetUtcNow());
         nextRetryDelay = engine.Contacts.EffectRetryDelay;
         if (store.State.PendingEffects.Count > 0)
         {
@@ -202,7 +203,6 @@ public sealed partial class ContactGrain(
         IngestOutcome outcome;
         try
         {
-            model.ForgetExpiredEventIds(now);
             outcome = await model.IngestAsync(events, now, CancellationToken.None);
         }
         catch
@@ -404,7 +404,9 @@ public sealed partial class ContactGrain(
     /// <summary>Writes the whole state, marking it as a checkpoint of everything journaled until now.</summary>
     private async Task WriteAsync()
     {
-        store.State.CheckpointedAt = time.GetUtcNow();
+        var now = time.GetUtcNow();
+        model.ForgetExpiredEventIds(now);
+        store.State.CheckpointedAt = now;
         await store.WriteStateAsync();
         unsaved = false;
     }

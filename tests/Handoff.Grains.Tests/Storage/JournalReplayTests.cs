@@ -98,6 +98,30 @@ public sealed class JournalReplayTests
         }
     }
 
+    [Fact]
+    public async Task A_contact_stored_with_whole_event_ids_still_knows_those_events_after_the_upgrade()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        var cluster = await HandoffTestCluster.StartAsync(store);
+        try
+        {
+            var contactId = $"c-{Guid.NewGuid():N}";
+            var seen = new Events(cluster.Clock.GetUtcNow()).At(TimeSpan.FromHours(1), EventType.EmailOpened, Channel.Email);
+            var old = new ContactState { Exists = true, Engagement = EngagementState.Initial with { TotalEventCount = 1 } };
+            old.LegacySeenEventIds[seen.EventId] = seen.OccurredAt;
+            var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
+            await storage.WriteStateAsync("contact", cluster.Grains.Contact(Tenant, contactId).GetGrainId(), new GrainState<ContactState>(old));
+
+            await cluster.Grains.Contact(Tenant, contactId).ApplyJournaled([seen]);
+
+            Assert.Equal(1, (await cluster.Grains.Contact(Tenant, contactId).Get()).Engagement.TotalEventCount);
+        }
+        finally
+        {
+            await cluster.StopAsync();
+        }
+    }
+
     private static async Task<GrainState<ContactState>> StoredStateAsync(HandoffTestCluster cluster, string contactId)
     {
         var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
