@@ -1,6 +1,7 @@
 using Orleans.Runtime;
 using Handoff.Domain.Model;
 using Handoff.Grains.Journal;
+using Handoff.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReminderOptions = Orleans.Hosting.ReminderOptions;
@@ -36,8 +37,14 @@ public sealed partial class ContactGrain(
     private TimeSpan nextRetryDelay;
     private IGrainTimer? checkpoint;
 
-    /// <summary>Events applied since the last write: the state in memory is ahead of the stored one.</summary>
-    private bool unsaved;
+    /// <summary>Counts the changes applied in memory; <see cref="savedVersion"/> is the count the last write held.</summary>
+    private long version;
+    private long savedVersion;
+
+    /// <summary>The effect delivery under way, if any (in the background of an ingest call, or awaited by an action).</summary>
+    private Task? deliveryLoop;
+
+    private CoalescedWrites writes = null!;
 
     /// <summary>A write failed: memory may hold what storage does not, so nothing more is written from it.</summary>
     private bool abandoned;
@@ -45,14 +52,12 @@ public sealed partial class ContactGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (tenantId, contactId) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        writes = new CoalescedWrites(WriteStateAsync);
         model = new ContactModel(store.State, tenantId, contactId, engine);
         model.ForgetExpiredEventIds(time.GetUtcNow());
         nextRetryDelay = engine.Contacts.EffectRetryDelay;
-        if (store.State.PendingEffects.Count > 0)
-        {
-            // A previous activation stored a change but did not finish telling the inboxes.
-            await DeliverEffectsAsync();
-        }
+        // A previous activation may have stored a change but not finished telling the inboxes.
+        await DeliverEffectsAsync();
 
         await ReplayJournalAsync(cancellationToken);
         await CatchUpOnEscalationAsync();
@@ -60,11 +65,11 @@ public sealed partial class ContactGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (unsaved && !abandoned)
+        if (Unsaved && !abandoned)
         {
             try
             {
-                await WriteAsync();
+                await writes.WriteAsync();
             }
             catch (Exception e)
             {
@@ -85,7 +90,7 @@ public sealed partial class ContactGrain(
         var events = await journal.ReadContactAsync(tenantId, contactId, since, cancellationToken);
         if (events.Count > 0)
         {
-            await ApplyAsync(events);
+            await ApplyAsync(events, deliverBeforeReturning: false);
         }
     }
 
@@ -186,17 +191,19 @@ public sealed partial class ContactGrain(
             }
         }
 
-        await ApplyAsync(mine);
+        await ApplyAsync(mine, deliverBeforeReturning: true);
         return new IngestOutcome(accepted, events.Count - accepted);
     }
 
-    Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => ApplyAsync(events);
+    Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => ApplyAsync(events, deliverBeforeReturning: false);
 
     /// <summary>
     /// Applies journaled events in memory. A card transition is stored at once (its effects go out only once stored);
-    /// anything else waits for the next checkpoint, since the journal can replay it.
+    /// anything else waits for the next checkpoint, since the journal can replay it. The ingest pipeline does not wait
+    /// for the effects (<paramref name="deliverBeforeReturning"/> false): they are durable with the state, and a batch
+    /// must not wait for a tenant's busy inbox.
     /// </summary>
-    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
+    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events, bool deliverBeforeReturning)
     {
         var now = time.GetUtcNow();
         var cardBefore = store.State.Card;
@@ -216,11 +223,16 @@ public sealed partial class ContactGrain(
             return;
         }
 
-        unsaved = true;
+        version++;
         if (!ReferenceEquals(cardBefore, store.State.Card) || store.State.PendingEffects.Count > 0)
         {
-            await CommitAsync();
+            await StoreAsync();
             ReportCardTransition(cardBefore, store.State.Card);
+            var delivery = DeliverEffectsAsync();
+            if (deliverBeforeReturning)
+            {
+                await delivery;
+            }
         }
         else
         {
@@ -233,11 +245,11 @@ public sealed partial class ContactGrain(
     {
         checkpoint?.Dispose();
         checkpoint = null;
-        if (unsaved && !abandoned)
+        if (Unsaved && !abandoned)
         {
             try
             {
-                await WriteAsync();
+                await writes.WriteAsync();
             }
             catch (Exception e)
             {
@@ -382,33 +394,47 @@ public sealed partial class ContactGrain(
         }
     }
 
-    /// <summary>Stores the change, then delivers what it owes other grains. Delivery failures are retried later, never surfaced: the change is already durable.</summary>
+    /// <summary>
+    /// Stores the change, then delivers what it owes other grains before returning (a person's action shows in the
+    /// inbox when the call returns). Delivery failures are retried later, never surfaced: the change is already durable.
+    /// </summary>
     private async Task CommitAsync()
     {
-        try
-        {
-            await WriteAsync();
-        }
-        catch
-        {
-            Abandon();
-            throw;
-        }
-
+        version++;
+        await StoreAsync();
         if (store.State.PendingEffects.Count > 0)
         {
             await DeliverEffectsAsync();
         }
     }
 
-    /// <summary>Writes the whole state, marking it as a checkpoint of everything journaled until now.</summary>
-    private async Task WriteAsync()
+    private async Task StoreAsync()
+    {
+        try
+        {
+            await writes.WriteAsync();
+        }
+        catch
+        {
+            Abandon();
+            throw;
+        }
+    }
+
+    private bool Unsaved => version != savedVersion;
+
+    /// <summary>
+    /// Writes the whole state, marking it as a checkpoint of everything journaled until now. Only through
+    /// <see cref="writes"/>: effect delivery runs beside requests, and two writes at once would conflict.
+    /// </summary>
+    private async Task WriteStateAsync()
     {
         var now = time.GetUtcNow();
+        var writing = version;
         model.ForgetExpiredEventIds(now);
         store.State.CheckpointedAt = now;
         await store.WriteStateAsync();
-        unsaved = false;
+        savedVersion = writing;
     }
 
     /// <summary>
@@ -423,22 +449,46 @@ public sealed partial class ContactGrain(
         DeactivateOnIdle();
     }
 
-    private async Task DeliverEffectsAsync()
+    /// <summary>
+    /// Delivers the pending effects in order, including any queued while it runs, and stores that they are gone.
+    /// Runs beside the grain's requests (started, not awaited, by ingest), so it touches the state only to remove what
+    /// it delivered, and writes only through <see cref="writes"/>. One delivery loop at a time: a caller arriving while
+    /// one runs gets that loop, which goes on until nothing is pending, its caller's effects included.
+    /// </summary>
+    private Task DeliverEffectsAsync()
     {
         if (abandoned)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        if (deliveryLoop is { IsCompleted: false } running)
+        {
+            return running;
+        }
+
+        var loop = DeliverUntilNonePendingAsync();
+        deliveryLoop = loop.IsCompleted ? null : loop;
+        return loop;
+    }
+
+    private async Task DeliverUntilNonePendingAsync()
+    {
         try
         {
             while (store.State.PendingEffects.Count > 0)
             {
-                await DeliverAsync(store.State.PendingEffects[0]);
-                store.State.PendingEffects.RemoveAt(0);
+                while (store.State.PendingEffects.Count > 0)
+                {
+                    var effect = store.State.PendingEffects[0];
+                    await DeliverAsync(effect);
+                    store.State.PendingEffects.Remove(effect);
+                }
+
+                version++;
+                await writes.WriteAsync();
             }
 
-            await WriteAsync();
             nextRetryDelay = engine.Contacts.EffectRetryDelay;
             effectRetry?.Dispose();
             effectRetry = null;

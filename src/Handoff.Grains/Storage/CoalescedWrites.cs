@@ -1,11 +1,12 @@
 namespace Handoff.Grains.Storage;
 
 /// <summary>
-/// Group commit for a busy reentrant grain (a tenant's unassigned inbox or its handoff index receive a delivery for
-/// every card raised anywhere in the tenant): one state write at a time, and every change made while a write runs
-/// goes out together in the next one. A caller returns once a write that includes its change has succeeded, so an
-/// acknowledgement still means durable; the number of writes follows the store's speed, not the callers' number.
-/// The grain must change its state only synchronously, before awaiting <see cref="WriteAsync"/>.
+/// One state write at a time for a grain whose work interleaves, and group commit: every change made while a write
+/// runs goes out together in the next one. A caller returns once a write that includes its change has succeeded, so an
+/// acknowledgement still means durable; the number of writes follows the store's speed, not the callers' number. Used
+/// by the busy reentrant grains (a tenant's unassigned inbox and its handoff index receive a delivery for every card
+/// raised in the tenant) and by the contact, whose effect delivery runs beside its requests. The grain must change its
+/// state only synchronously, before awaiting <see cref="WriteAsync"/>.
 /// </summary>
 internal sealed class CoalescedWrites(Func<Task> write)
 {
