@@ -1,4 +1,5 @@
 using Handoff.Domain.Model;
+using Orleans.Concurrency;
 
 namespace Handoff.Grains.Contacts;
 
@@ -13,8 +14,13 @@ public interface IContactGrain : IGrainWithStringKey
     [Alias("Upsert")]
     Task<ContactSnapshot> Upsert(ProfileUpdate update);
 
+    /// <summary>
+    /// The contact as of now. Interleaves with the grain's other calls, so that a sidebar read never waits behind a
+    /// queue of ingest batches: it answers from memory without awaiting, between the steps of other calls, and shows
+    /// the state as the last step left it.
+    /// </summary>
     /// <exception cref="ContactNotFoundException"/>
-    [Alias("Get")]
+    [Alias("Get"), AlwaysInterleave]
     Task<ContactSnapshot> Get();
 
     /// <summary>
