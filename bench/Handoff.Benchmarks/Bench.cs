@@ -112,12 +112,22 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             using var ingest = Channel(host.GrpcAddress);
             using var readChannel = Channel(host.GrpcAddress);
             await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up", null);
-            var cardsBefore = await ContactReader.CountActiveCardsAsync(ingest);
+            var cardsBefore = await ContactReader.CountSettledActiveCardsAsync(ingest);
             var startRss = host.Rss;
             var meter = new CpuMeter(host);
-            var (pass, reads) = await PassAsync(ingest, readChannel, workload, name, rate);
+            Pass pass;
+            Stats reads;
+            try
+            {
+                (pass, reads) = await PassAsync(ingest, readChannel, workload, name, rate);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException($"{e.Message}\nThe host's last lines:\n{host.Output}", e);
+            }
+
             var cpu = meter.Stop();
-            var cards = await ContactReader.CountActiveCardsAsync(ingest) - cardsBefore;
+            var cards = await ContactReader.CountSettledActiveCardsAsync(ingest) - cardsBefore;
             host.EnsureRunning();
             return Add(new RunResult(name, rate is null ? $"the host on {provider}, full speed" : $"the host on {provider}, throttled to {rate:N0} events/s", store, pass)
             {

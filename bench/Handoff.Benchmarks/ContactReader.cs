@@ -90,6 +90,30 @@ public sealed class ContactReader
     }
 
     /// <summary>Active cards of the tenant, counted through ListActiveHandoffs page by page.</summary>
+    /// <summary>
+    /// The tenant's active cards once the count has settled: cards are stored before the acknowledgement, but reach the
+    /// tenant's list a moment later (card effects are delivered in the background).
+    /// </summary>
+    public static async Task<int> CountSettledActiveCardsAsync(GrpcChannel channel)
+    {
+        var settleFor = TimeSpan.FromSeconds(1);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        var count = await CountActiveCardsAsync(channel);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(settleFor);
+            var again = await CountActiveCardsAsync(channel);
+            if (again == count)
+            {
+                return count;
+            }
+
+            count = again;
+        }
+
+        throw new TimeoutException($"The tenant's active cards did not settle within 2 minutes (last count {count:N0}).");
+    }
+
     public static async Task<int> CountActiveCardsAsync(GrpcChannel channel)
     {
         var client = new HandoffService.HandoffServiceClient(channel);

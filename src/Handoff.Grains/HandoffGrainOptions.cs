@@ -40,6 +40,22 @@ public sealed class InboxOptions
     /// <summary>The inbox keeps this many newest notifications; sequence numbers keep counting.</summary>
     public int MaxNotifications { get; set; } = 2000;
 
+    /// <summary>
+    /// Notifications per stored page: a delivery, a resolve or a read writes the pages it touched, not the whole inbox.
+    /// Changing it applies to new pages only; keep it for the life of a deployment.
+    /// </summary>
+    public int PageSize { get; set; } = 100;
+
     /// <summary>A live subscriber not renewed within this time is dropped.</summary>
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>Layout of a tenant's handoff index. Bound from configuration section "Handoff:HandoffIndex".</summary>
+public sealed class HandoffIndexOptions
+{
+    /// <summary>
+    /// Parts the active cards are spread over by a hash of the contact id; a card raised or resolved writes one part.
+    /// Read when a tenant's index is first written (and kept with it), so changing it affects new tenants only.
+    /// </summary>
+    public int Parts { get; set; } = 32;
 }

@@ -25,6 +25,7 @@ public static class HandoffServiceCollectionExtensions
         services.Configure<CardOptions>(section.GetSection("Cards"));
         services.Configure<ContactOptions>(section.GetSection("Contacts"));
         services.Configure<InboxOptions>(section.GetSection("Inbox"));
+        services.Configure<HandoffIndexOptions>(section.GetSection("HandoffIndex"));
         services.Configure<SummaryOptions>(section.GetSection("Summary"));
 
         services.TryAddSingleton(TimeProvider.System);

@@ -1,9 +1,28 @@
 namespace Handoff.Grains.Notifications;
 
+/// <summary>
+/// The head of an inbox: its notifications are stored in pages of their own (<see cref="InboxPage"/>), so that a
+/// delivery writes one page, not the whole inbox. Written only when the oldest page kept moves on.
+/// </summary>
 [GenerateSerializer, Alias("handoff.InboxState")]
 public sealed class InboxState
 {
-    /// <summary>Oldest first; sequence numbers are contiguous from the oldest kept one.</summary>
-    [Id(0)] public List<NotificationRecord> Notifications { get; set; } = [];
+    /// <summary>
+    /// The notifications as first stored, in the head itself (oldest first); carried over into pages when the inbox
+    /// next activates.
+    /// </summary>
+    [Id(0)] public List<NotificationRecord> LegacyNotifications { get; set; } = [];
+
+    /// <summary>The last sequence number given when the head was written; the pages may hold later ones.</summary>
     [Id(1)] public long LastSequence { get; set; }
+
+    /// <summary>The oldest page that may hold a kept notification.</summary>
+    [Id(2)] public long FirstPage { get; set; }
+}
+
+/// <summary>One page of an inbox: the kept notifications whose sequence numbers fall in it, oldest first.</summary>
+[GenerateSerializer, Alias("handoff.InboxPage")]
+public sealed class InboxPage
+{
+    [Id(0)] public List<NotificationRecord> Notifications { get; set; } = [];
 }

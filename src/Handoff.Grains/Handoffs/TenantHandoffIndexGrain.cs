@@ -1,39 +1,99 @@
 using Handoff.Grains.Storage;
 using Orleans.Concurrency;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Handoff.Grains.Handoffs;
 
 /// <summary>
 /// The tenant's active handoffs, for the list a sales team works from. Every card raised or resolved in the tenant
 /// updates it, so it is reentrant and updates arriving together share one write (<see cref="CoalescedWrites"/>): every
-/// method reads and changes the state without awaiting, and awaits only the write.
+/// method reads and changes the state without awaiting, and awaits only the write. The entries are stored in parts
+/// by a hash of the contact id, and a write carries only the parts that changed.
 /// </summary>
 [Reentrant]
 public sealed class TenantHandoffIndexGrain(
-    [PersistentState("handoff-index", StorageNames.Handoff)] IPersistentState<TenantHandoffIndexState> store)
+    [PersistentState("handoff-index", StorageNames.Handoff)] IPersistentState<TenantHandoffIndexState> store,
+    [FromKeyedServices(StorageNames.Handoff)] IGrainStorage storage,
+    IOptions<HandoffIndexOptions> options)
     : Grain, ITenantHandoffIndexGrain
 {
-    private readonly CoalescedWrites writes = new(store.WriteStateAsync);
+    /// <summary>Active cards by contact id, all parts together.</summary>
+    private readonly Dictionary<string, ActiveHandoffEntry> active = [];
+    private StateParts<HandoffIndexPart> parts = null!;
+    private CoalescedWrites writes = null!;
+    private bool headChanged;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        parts = new StateParts<HandoffIndexPart>(storage, "handoff-index-part", this.GetGrainId());
+        writes = new CoalescedWrites(WriteChangesAsync);
+        var head = store.State;
+        for (var part = 0; part < head.Parts; part++)
+        {
+            if (await parts.ReadAsync(part) is { } stored)
+            {
+                foreach (var (contactId, entry) in stored.Active)
+                {
+                    active[contactId] = entry;
+                }
+            }
+        }
+
+        if (head.Parts == 0 || head.LegacyActive.Count > 0)
+        {
+            head.Parts = options.Value.Parts;
+            foreach (var (contactId, entry) in head.LegacyActive)
+            {
+                active[contactId] = entry;
+                Changed(contactId);
+            }
+
+            head.LegacyActive = [];
+            headChanged = true;
+        }
+    }
+
+    private long PartOf(string contactId) => (long)(Fnv64.Of(contactId) % (ulong)store.State.Parts);
+
+    private void Changed(string contactId) => parts.MarkChanged(PartOf(contactId));
+
+    /// <summary>The changed parts, then the head (only when the layout is first written or carried over).</summary>
+    private async Task WriteChangesAsync()
+    {
+        await parts.WriteChangedAsync(part => new HandoffIndexPart
+        {
+            Active = active.Where(e => PartOf(e.Key) == part).ToDictionary(e => e.Key, e => e.Value),
+        });
+        if (headChanged)
+        {
+            await store.WriteStateAsync();
+            headChanged = false;
+        }
+    }
 
     async Task ITenantHandoffIndexGrain.Upsert(ActiveHandoffEntry entry)
     {
-        if (store.State.Active.TryGetValue(entry.ContactId, out var known) && known.CardId == entry.CardId && known.CardVersion == entry.CardVersion
+        if (active.TryGetValue(entry.ContactId, out var known) && known.CardId == entry.CardId && known.CardVersion == entry.CardVersion
             && known.OwnerUserId == entry.OwnerUserId && known.ContactDisplayName == entry.ContactDisplayName)
         {
             await writes.DurableAsync();
             return;
         }
 
-        store.State.Active[entry.ContactId] = entry;
+        active[entry.ContactId] = entry;
+        Changed(entry.ContactId);
         await writes.WriteAsync();
     }
 
     async Task ITenantHandoffIndexGrain.Remove(string contactId, string cardId)
     {
-        if (store.State.Active.TryGetValue(contactId, out var known) && known.CardId == cardId)
+        if (active.TryGetValue(contactId, out var known) && known.CardId == cardId)
         {
-            store.State.Active.Remove(contactId);
+            active.Remove(contactId);
+            Changed(contactId);
             await writes.WriteAsync();
         }
         else
@@ -44,7 +104,7 @@ public sealed class TenantHandoffIndexGrain(
 
     Task<ActiveHandoffPage> ITenantHandoffIndexGrain.List(OwnerFilter filter, string ownerUserId, int offset, int pageSize)
     {
-        var matching = store.State.Active.Values
+        var matching = active.Values
             .Where(e => filter switch
             {
                 OwnerFilter.Owner => e.OwnerUserId == ownerUserId,
