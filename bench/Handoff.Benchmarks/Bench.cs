@@ -177,7 +177,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
         return run;
     }
 
-    private static GrpcChannel Channel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    internal static GrpcChannel Channel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
     {
         HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
         MaxReceiveMessageSize = 64 * 1024 * 1024,

@@ -30,6 +30,11 @@ public sealed record Options
           --fanout-seconds N             how long background ingest runs with the raises spread over it (default 40)
           --fanout-load F                background ingest at F times the peak measured first (default 0.5)
           --peak-events N                events of the full-speed pass that measures the peak (default 20000)
+
+        Scale (instead of the ingest runs; one host on SQLite):
+          --scale                        one event for each of --contacts contacts (default 1000000 here), then
+                                         GetContact on a sample of them; reports RSS and bytes per contact
+          --scale-sample N               contacts read back, evenly spread (default 10000)
         """;
 
     public int Contacts { get; init; } = 100_000;
@@ -68,6 +73,10 @@ public sealed record Options
 
     public int PeakEvents { get; init; } = 20_000;
 
+    public bool Scale { get; init; }
+
+    public int ScaleSample { get; init; } = 10_000;
+
     /// <summary>How long all streams may take to get their first message (a heartbeat: 15 s by default in the host).</summary>
     public TimeSpan SubscribeTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -92,6 +101,12 @@ public sealed record Options
                 throw new ArgumentException(Usage);
             }
 
+            if (name is "--scale")
+            {
+                options = options with { Scale = true, Contacts = args.Contains("--contacts") ? options.Contacts : 1_000_000, Out = options.OutGiven ? options.Out : "artifacts/bench-scale.json" };
+                continue;
+            }
+
             if (name is "--fanout")
             {
                 options = options with { Fanout = true };
@@ -112,6 +127,7 @@ public sealed record Options
                 "--load-factor" => options with { LoadFactor = Number(name, value) },
                 "--seed" => options with { Seed = Positive(name, value) },
                 "--out" => options with { Out = value, OutGiven = true },
+                "--scale-sample" => options with { ScaleSample = Positive(name, value) },
                 "--inboxes" => options with { Inboxes = Positive(name, value) },
                 "--subscribers" => options with { Subscribers = Positive(name, value) },
                 "--raises" => options with { Raises = Positive(name, value) },

@@ -27,6 +27,15 @@ try
         return 0;
     }
 
+    if (options.Scale)
+    {
+        var scale = await new Scale(options, cancel.Token).RunAsync();
+        scale.Print(Console.Out);
+        await scale.WriteJsonAsync(options.Out, options);
+        Console.WriteLine($"JSON: {Path.GetFullPath(options.Out)}");
+        return 0;
+    }
+
     var bench = new Bench(options, cancel.Token);
     var report = await bench.RunAsync();
     report.Print(Console.Out);
