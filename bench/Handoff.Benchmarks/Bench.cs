@@ -15,7 +15,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     {
         var generating = Stopwatch.StartNew();
         workload = Workload.Generate(options.Contacts, options.Events, options.Batch, options.Skew, options.Seed);
-        warmUp = Workload.Generate(1_000, 10 * options.Batch, options.Batch, options.Skew, options.Seed + 1, "warm-up-");
+        warmUp = Workload.Generate(10_000, options.WarmUpBatches * options.Batch, options.Batch, options.Skew, options.Seed + 1, "warm-up-");
         Console.WriteLine(
             $"Workload: {workload.Events:N0} events in {workload.Batches.Count:N0} batches over {workload.ContactsTouched:N0} of {options.Contacts:N0} contacts " +
             $"(hottest contact {workload.TopContactShare:P1} of events, hottest 1% {workload.Top1PercentShare:P1}), generated in {generating.Elapsed.TotalSeconds:0.0} s");

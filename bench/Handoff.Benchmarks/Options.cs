@@ -19,6 +19,8 @@ public sealed record Options
           --read-rate N                  GetContact calls per second while ingest runs (default 50)
           --load-factor F                the second pass runs at F times the first pass's rate (default 0.8)
           --seed N                       workload seed (default 42)
+          --warm-up N                    batches each host takes first, uncounted, on 10,000 contacts of its own
+                                         (default 60: enough for the JIT to compile the card and notification paths)
           --out FILE                     JSON results (default artifacts/bench-results.json, with --fanout
                                          artifacts/bench-fanout.json; ignored by git)
 
@@ -56,6 +58,8 @@ public sealed record Options
     public double LoadFactor { get; init; } = 0.8;
 
     public int Seed { get; init; } = 42;
+
+    public int WarmUpBatches { get; init; } = 60;
 
     public string Out { get; init; } = "artifacts/bench-results.json";
 
@@ -126,6 +130,7 @@ public sealed record Options
                 "--read-rate" => options with { ReadRate = Number(name, value) },
                 "--load-factor" => options with { LoadFactor = Number(name, value) },
                 "--seed" => options with { Seed = Positive(name, value) },
+                "--warm-up" => options with { WarmUpBatches = Positive(name, value) },
                 "--out" => options with { Out = value, OutGiven = true },
                 "--scale-sample" => options with { ScaleSample = Positive(name, value) },
                 "--inboxes" => options with { Inboxes = Positive(name, value) },

@@ -36,23 +36,60 @@ public sealed class EngagementScorer
     public int ScoreAt(IReadOnlyList<EngagementEvent> events, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var total = events
-            .Where(e => e.OccurredAt <= at)
-            .OrderBy(e => e.OccurredAt)
-            .ThenBy(e => e.EventId, StringComparer.Ordinal)
-            .Sum(e => Weight(e) * Math.Pow(0.5, (at - e.OccurredAt) / options.HalfLife));
-        return (int)Math.Round(Math.Clamp(total, MinScore, MaxScore), MidpointRounding.AwayFromZero);
+        var ordered = InSummingOrder(events);
+        return ScoreAt(ordered, ordered.Select(Weight).ToArray(), at);
     }
 
     /// <summary>Score now, the trend over <see cref="ScoringOptions.TrendWindow"/>, and the sentiment of recent messages.</summary>
     public EngagementAssessment Assess(IReadOnlyList<EngagementEvent> events, DateTimeOffset now)
     {
-        var score = ScoreAt(events, now);
-        var delta = score - ScoreAt(events, now - options.TrendWindow);
+        ArgumentNullException.ThrowIfNull(events);
+        // Both scores sum the same weights: each event is weighed (and its text classified) once.
+        var ordered = InSummingOrder(events);
+        var weights = ordered.Select(Weight).ToArray();
+        var score = ScoreAt(ordered, weights, now);
+        var delta = score - ScoreAt(ordered, weights, now - options.TrendWindow);
         var trend = delta >= options.TrendThreshold ? Trend.Rising
             : delta <= -options.TrendThreshold ? Trend.Falling
             : Trend.Steady;
         return new EngagementAssessment(score, trend, delta, sentiment.Overall(events, now));
+    }
+
+    private int ScoreAt(IReadOnlyList<EngagementEvent> ordered, double[] weights, DateTimeOffset at)
+    {
+        var total = 0.0;
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            if (ordered[i].OccurredAt <= at)
+            {
+                total += weights[i] * Math.Pow(0.5, (at - ordered[i].OccurredAt) / options.HalfLife);
+            }
+        }
+
+        return (int)Math.Round(Math.Clamp(total, MinScore, MaxScore), MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>
+    /// The events by occurrence, then id: the fixed order scores are summed in. The recent-event window is kept in
+    /// that order already, and is then used as it is.
+    /// </summary>
+    private static IReadOnlyList<EngagementEvent> InSummingOrder(IReadOnlyList<EngagementEvent> events)
+    {
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (Compare(events[i - 1], events[i]) > 0)
+            {
+                return events.OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId, StringComparer.Ordinal).ToList();
+            }
+        }
+
+        return events;
+    }
+
+    private static int Compare(EngagementEvent a, EngagementEvent b)
+    {
+        var byTime = a.OccurredAt.CompareTo(b.OccurredAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.EventId, b.EventId);
     }
 
     private double Weight(EngagementEvent e)

@@ -22,6 +22,9 @@ public sealed class TenantHandoffIndexGrain(
 {
     /// <summary>Active cards by contact id, all parts together.</summary>
     private readonly Dictionary<string, ActiveHandoffEntry> active = [];
+
+    /// <summary>The same entries by part, so that writing a part copies only its own.</summary>
+    private readonly Dictionary<long, Dictionary<string, ActiveHandoffEntry>> byPart = [];
     private StateParts<HandoffIndexPart> parts = null!;
     private CoalescedWrites writes = null!;
     private bool headChanged;
@@ -35,9 +38,9 @@ public sealed class TenantHandoffIndexGrain(
         {
             if (await parts.ReadAsync(part) is { } stored)
             {
-                foreach (var (contactId, entry) in stored.Active)
+                foreach (var entry in stored.Active.Values)
                 {
-                    active[contactId] = entry;
+                    Put(entry);
                 }
             }
         }
@@ -45,10 +48,10 @@ public sealed class TenantHandoffIndexGrain(
         if (head.Parts == 0 || head.LegacyActive.Count > 0)
         {
             head.Parts = options.Value.Parts;
-            foreach (var (contactId, entry) in head.LegacyActive)
+            foreach (var entry in head.LegacyActive.Values)
             {
-                active[contactId] = entry;
-                Changed(contactId);
+                Put(entry);
+                Changed(entry.ContactId);
             }
 
             head.LegacyActive = [];
@@ -60,12 +63,33 @@ public sealed class TenantHandoffIndexGrain(
 
     private void Changed(string contactId) => parts.MarkChanged(PartOf(contactId));
 
+    private void Put(ActiveHandoffEntry entry)
+    {
+        active[entry.ContactId] = entry;
+        var part = PartOf(entry.ContactId);
+        if (!byPart.TryGetValue(part, out var entries))
+        {
+            byPart[part] = entries = [];
+        }
+
+        entries[entry.ContactId] = entry;
+    }
+
+    private void Drop(string contactId)
+    {
+        active.Remove(contactId);
+        if (byPart.TryGetValue(PartOf(contactId), out var entries))
+        {
+            entries.Remove(contactId);
+        }
+    }
+
     /// <summary>The changed parts, then the head (only when the layout is first written or carried over).</summary>
     private async Task WriteChangesAsync()
     {
         await parts.WriteChangedAsync(part => new HandoffIndexPart
         {
-            Active = active.Where(e => PartOf(e.Key) == part).ToDictionary(e => e.Key, e => e.Value),
+            Active = byPart.TryGetValue(part, out var entries) ? new Dictionary<string, ActiveHandoffEntry>(entries) : [],
         });
         if (headChanged)
         {
@@ -83,7 +107,7 @@ public sealed class TenantHandoffIndexGrain(
             return;
         }
 
-        active[entry.ContactId] = entry;
+        Put(entry);
         Changed(entry.ContactId);
         await writes.WriteAsync();
     }
@@ -92,7 +116,7 @@ public sealed class TenantHandoffIndexGrain(
     {
         if (active.TryGetValue(contactId, out var known) && known.CardId == cardId)
         {
-            active.Remove(contactId);
+            Drop(contactId);
             Changed(contactId);
             await writes.WriteAsync();
         }

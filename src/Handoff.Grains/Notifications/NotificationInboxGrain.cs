@@ -105,10 +105,23 @@ public sealed class NotificationInboxGrain(
 
     private void Changed(NotificationRecord record) => pages.MarkChanged(PageOf(record.Sequence));
 
+    /// <summary>The kept notifications of one page: a slice of the log, whose sequence numbers are contiguous.</summary>
+    private List<NotificationRecord> NotificationsOn(long page)
+    {
+        if (log.Count == 0)
+        {
+            return [];
+        }
+
+        var first = Math.Max(page * PageSize + 1, log[0].Sequence);
+        var last = Math.Min((page + 1) * PageSize, log[^1].Sequence);
+        return first > last ? [] : log.GetRange((int)(first - log[0].Sequence), (int)(last - first + 1));
+    }
+
     /// <summary>The changed pages, then the head when the oldest page moved on, then the pages no longer kept.</summary>
     private async Task WriteChangesAsync()
     {
-        await pages.WriteChangedAsync(page => new InboxPage { Notifications = log.Where(n => PageOf(n.Sequence) == page).ToList() });
+        await pages.WriteChangedAsync(page => new InboxPage { Notifications = NotificationsOn(page) });
         if (headChanged)
         {
             store.State.LastSequence = lastSequence;
