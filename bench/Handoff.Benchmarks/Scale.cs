@@ -44,7 +44,16 @@ public sealed class Scale(Options options, CancellationToken cancellationToken)
             }).ToList();
             Console.WriteLine($"Scale: {options.Contacts:N0} contacts, one event each, {batches.Count:N0} batches of {BatchSize:N0}, SQLite");
 
-            var pass = await IngestDriver.RunAsync(channel, batches, options.Concurrency, options.InFlight, null, null, cancellationToken);
+            Pass pass;
+            try
+            {
+                pass = await IngestDriver.RunAsync(channel, batches, options.Concurrency, options.InFlight, null, null, cancellationToken);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException($"{e.Message}\nThe host's last lines:\n{host.Output}", e);
+            }
+
             var rssAfterIngest = host.Rss ?? 0;
             Console.WriteLine($"  ingested {pass.Events:N0} events in {pass.Seconds:0.0} s ({pass.EventsPerSecond:N0}/s), RSS {rssAfterIngest / 1048576.0:N0} MiB");
 

@@ -32,6 +32,12 @@ public sealed class ContactOptions
     /// Orleans' response timeout) and the clock difference between silos.
     /// </summary>
     public TimeSpan JournalReplayMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Checkpoints this silo writes at once; the others wait <see cref="CheckpointBusyDelay"/> and try again.</summary>
+    public int MaxConcurrentCheckpoints { get; set; } = 8;
+
+    /// <summary>How long a checkpoint that found every place taken waits before it tries again.</summary>
+    public TimeSpan CheckpointBusyDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Limits of the notification inbox grain. Bound from configuration section "Handoff:Inbox".</summary>

@@ -37,6 +37,7 @@ public static class HandoffServiceCollectionExtensions
         services.TryAddSingleton(sp => new DeterministicSummaryWriter(sp.GetRequiredService<IOptions<SummaryOptions>>().Value));
         services.TryAddSingleton<ISummaryWriter>(sp => sp.GetRequiredService<DeterministicSummaryWriter>());
         services.AddSingleton<HandoffEngine>();
+        services.AddSingleton<Contacts.CheckpointThrottle>();
         services.TryAddSingleton(sp => new CardMetrics(sp.GetService<IMeterFactory>()));
         return services;
     }

@@ -22,6 +22,7 @@ public sealed partial class ContactGrain(
     [PersistentState("contact", StorageNames.Handoff)] IPersistentState<ContactState> store,
     HandoffEngine engine,
     IEventJournal journal,
+    CheckpointThrottle checkpoints,
     TimeProvider time,
     CardMetrics cardMetrics,
     IOptions<ReminderOptions> reminderOptions,
@@ -65,17 +66,26 @@ public sealed partial class ContactGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (Unsaved && !abandoned)
+        if (!Unsaved || abandoned)
         {
-            try
-            {
-                await writes.WriteAsync();
-            }
-            catch (Exception e)
-            {
-                // Nothing is lost: the next activation replays the journal since the last checkpoint.
-                LogCheckpointFailed(e);
-            }
+            return;
+        }
+
+        // Without a place the state is left as last written: the next activation replays the journal since then.
+        using var place = checkpoints.TryEnter();
+        if (place is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await writes.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            // Nothing is lost: the next activation replays the journal since the last checkpoint.
+            LogCheckpointFailed(e);
         }
     }
 
@@ -240,25 +250,35 @@ public sealed partial class ContactGrain(
         }
     }
 
-    private void ScheduleCheckpoint() =>
-        checkpoint ??= this.RegisterGrainTimer(CheckpointAsync,
-            new GrainTimerCreationOptions(engine.Contacts.CheckpointInterval, Timeout.InfiniteTimeSpan) { KeepAlive = false });
+    private void ScheduleCheckpoint() => ScheduleCheckpoint(engine.Contacts.CheckpointInterval);
+
+    private void ScheduleCheckpoint(TimeSpan after) =>
+        checkpoint ??= this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(after, Timeout.InfiniteTimeSpan) { KeepAlive = false });
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
         checkpoint?.Dispose();
         checkpoint = null;
-        if (Unsaved && !abandoned)
+        if (!Unsaved || abandoned)
         {
-            try
-            {
-                await writes.WriteAsync();
-            }
-            catch (Exception e)
-            {
-                LogCheckpointFailed(e);
-                Abandon();
-            }
+            return;
+        }
+
+        using var place = checkpoints.TryEnter();
+        if (place is null)
+        {
+            ScheduleCheckpoint(engine.Contacts.CheckpointBusyDelay);
+            return;
+        }
+
+        try
+        {
+            await writes.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            LogCheckpointFailed(e);
+            Abandon();
         }
     }
 
