@@ -55,8 +55,12 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host with these settings (Handoff:Server:... = value) on top of fresh ports and warning-level logs.</summary>
-    public static HostProcess Start(string workingDirectory, IEnumerable<KeyValuePair<string, string>> settings)
+    /// <summary>
+    /// Starts the host with these settings (Handoff:Server:... = value) on top of fresh ports and warning-level logs, and
+    /// with these environment variables on top of the benchmark's own.
+    /// </summary>
+    public static HostProcess Start(string workingDirectory, IEnumerable<KeyValuePair<string, string>> settings,
+        IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
         var grpcPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -67,6 +71,11 @@ public sealed class HostProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
         };
         start.ArgumentList.Add(ServerAssembly);
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
+        }
+
         var all = new Dictionary<string, string>
         {
             ["Handoff:Server:GrpcUrl"] = $"http://127.0.0.1:{grpcPort}",

@@ -37,6 +37,7 @@ public sealed record Options
           --scale                        one event for each of --contacts contacts (default 1000000 here), then
                                          GetContact on a sample of them; reports RSS and bytes per contact
           --scale-sample N               contacts read back, evenly spread (default 10000)
+          --host-heap-limit-mib N        the host's GC heap limit (DOTNET_GCHeapHardLimit; default 3072, 0: none)
         """;
 
     public int Contacts { get; init; } = 100_000;
@@ -80,6 +81,8 @@ public sealed record Options
     public bool Scale { get; init; }
 
     public int ScaleSample { get; init; } = 10_000;
+
+    public int HostHeapLimitMib { get; init; } = 3072;
 
     /// <summary>How long all streams may take to get their first message (a heartbeat: 15 s by default in the host).</summary>
     public TimeSpan SubscribeTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -133,6 +136,7 @@ public sealed record Options
                 "--warm-up" => options with { WarmUpBatches = Positive(name, value) },
                 "--out" => options with { Out = value, OutGiven = true },
                 "--scale-sample" => options with { ScaleSample = Positive(name, value) },
+                "--host-heap-limit-mib" => options with { HostHeapLimitMib = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--inboxes" => options with { Inboxes = Positive(name, value) },
                 "--subscribers" => options with { Subscribers = Positive(name, value) },
                 "--raises" => options with { Raises = Positive(name, value) },

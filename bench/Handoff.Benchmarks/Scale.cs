@@ -20,11 +20,14 @@ public sealed class Scale(Options options, CancellationToken cancellationToken)
         var folder = Directory.CreateTempSubdirectory("handoff-bench-scale-").FullName;
         try
         {
+            // The memory the host may use, as a container limit would give it: the GC and Orleans' activation shedding
+            // work against it.
             await using var host = HostProcess.Start(folder,
             [
                 new("Handoff:Server:Storage:Provider", "Sqlite"),
                 new("Handoff:Server:Storage:SqlitePath", Path.Combine(folder, "handoff.db")),
-            ]);
+            ],
+            options.HostHeapLimitMib > 0 ? [new("DOTNET_GCHeapHardLimit", $"0x{(long)options.HostHeapLimitMib * 1024 * 1024:X}")] : []);
             await host.WaitServingAsync(TimeSpan.FromMinutes(2));
             using var channel = Bench.Channel(host.GrpcAddress);
             var idleRss = host.Rss ?? 0;
@@ -42,7 +45,8 @@ public sealed class Scale(Options options, CancellationToken cancellationToken)
                 }));
                 return batch;
             }).ToList();
-            Console.WriteLine($"Scale: {options.Contacts:N0} contacts, one event each, {batches.Count:N0} batches of {BatchSize:N0}, SQLite");
+            Console.WriteLine($"Scale: {options.Contacts:N0} contacts, one event each, {batches.Count:N0} batches of {BatchSize:N0}, SQLite, " +
+                (options.HostHeapLimitMib > 0 ? $"host heap limit {options.HostHeapLimitMib:N0} MiB" : "no host heap limit"));
 
             Pass pass;
             try

@@ -107,7 +107,13 @@ public static class HandoffServer
             // Storage and clustering go together: SQLite is one silo on localhost, PostgreSQL a cluster (Storage/).
             silo.UseHandoffStorage(options);
             silo.AddHandoffKubernetesHosting(options.Silo);
-            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = options.Silo.GrainIdleTimeout);
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionAge = options.Silo.GrainIdleTimeout;
+                o.EnableActivationSheddingOnMemoryPressure = options.Silo.ShedGrainsOnMemoryPressure;
+                o.MemoryUsageLimitPercentage = options.Silo.MemoryUsageLimitPercentage;
+                o.MemoryUsageTargetPercentage = options.Silo.MemoryUsageTargetPercentage;
+            });
             // Failure detection (probe timeouts, votes) is Orleans' own ClusterMembershipOptions, settable here.
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(MembershipSection));
             // Orleans' ReminderOptions (minimum period, refresh period), settable here; the escalation reminder ticks at

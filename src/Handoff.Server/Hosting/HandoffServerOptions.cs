@@ -83,6 +83,19 @@ public sealed class SiloOptions
     public TimeSpan GrainIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// Deactivate the least recently used grains when the process nears its memory limit (the container's, or
+    /// DOTNET_GCHeapHardLimit), instead of running out: a contact that goes is rebuilt from its checkpoint and the event
+    /// journal when next asked for. Orleans' activation shedding, with the thresholds below.
+    /// </summary>
+    public bool ShedGrainsOnMemoryPressure { get; set; } = true;
+
+    /// <summary>Memory use, in percent of the limit, at which grains start to be deactivated.</summary>
+    public double MemoryUsageLimitPercentage { get; set; } = 80;
+
+    /// <summary>Memory use, in percent of the limit, that shedding brings the process back to.</summary>
+    public double MemoryUsageTargetPercentage { get; set; } = 70;
+
+    /// <summary>
     /// Running as pods of a Kubernetes Deployment: turns on the Orleans Kubernetes hosting integration (silo name and
     /// advertised address from the pod, pods of dead silos removed). Needs the pod environment described in deploy/README.md.
     /// </summary>

@@ -59,16 +59,28 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         OutboxFullException full => new RpcException(new Status(StatusCode.ResourceExhausted, full.Message)),
         // A silo of the cluster is going away: UNAVAILABLE tells the client a retry may succeed.
         SiloUnavailableException or OrleansMessageRejectionException => new RpcException(new Status(StatusCode.Unavailable, "A server of the cluster is going away; the call may not have been applied. Retry if it is safe to.")),
+        // A grain did not answer within Orleans' response timeout (an overloaded server): the work may or may not have
+        // been done, and a retry is safe for the idempotent calls (ingest by event id, actions by card id).
+        TimeoutException => Overloaded(e, context),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
         _ => Unexpected(e, context),
     };
+
+    private RpcException Overloaded(Exception e, ServerCallContext context)
+    {
+        LogTimedOut(e, context.Method);
+        return new RpcException(new Status(StatusCode.Unavailable, "The server did not finish in time; the call may not have been applied. Retry if it is safe to."));
+    }
 
     private RpcException Unexpected(Exception e, ServerCallContext context)
     {
         LogUnexpected(e, context.Method);
         return new RpcException(new Status(StatusCode.Internal, "Internal error; the server log has the details."));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} timed out inside the server; answered UNAVAILABLE.")]
+    private partial void LogTimedOut(Exception exception, string method);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}.")]
     private partial void LogUnexpected(Exception exception, string method);
