@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using Orleans.Serialization;
 using Handoff.Domain.Model;
 using Handoff.Grains.Journal;
 using Handoff.Grains.Storage;
@@ -23,6 +24,7 @@ public sealed partial class ContactGrain(
     HandoffEngine engine,
     IEventJournal journal,
     CheckpointThrottle checkpoints,
+    DeepCopier<ContactState> copier,
     TimeProvider time,
     CardMetrics cardMetrics,
     IOptions<ReminderOptions> reminderOptions,
@@ -96,7 +98,7 @@ public sealed partial class ContactGrain(
     /// </summary>
     private async Task ReplayJournalAsync(CancellationToken cancellationToken)
     {
-        var since = store.State.CheckpointedAt is { } at ? at - engine.Contacts.JournalReplayMargin : DateTimeOffset.MinValue;
+        var since = State.CheckpointedAt is { } at ? at - engine.Contacts.JournalReplayMargin : DateTimeOffset.MinValue;
         var events = await journal.ReadContactAsync(tenantId, contactId, since, cancellationToken);
         if (events.Count > 0)
         {
@@ -117,7 +119,7 @@ public sealed partial class ContactGrain(
         }
 
         var now = time.GetUtcNow();
-        if (store.State.Card is { AwaitsEscalation: true } card && now < model.EscalationDueAt(card))
+        if (State.Card is { AwaitsEscalation: true } card && now < model.EscalationDueAt(card))
         {
             await RegisterEscalationReminderAsync(model.EscalationDueAt(card));
             return;
@@ -139,7 +141,7 @@ public sealed partial class ContactGrain(
     /// </summary>
     private async Task CatchUpOnEscalationAsync()
     {
-        if (store.State.Card is not { AwaitsEscalation: true })
+        if (State.Card is not { AwaitsEscalation: true })
         {
             return;
         }
@@ -157,7 +159,7 @@ public sealed partial class ContactGrain(
 
     Task<ContactSnapshot> IContactGrain.Get()
     {
-        if (!store.State.Exists)
+        if (!State.Exists)
         {
             throw new ContactNotFoundException(contactId);
         }
@@ -216,7 +218,7 @@ public sealed partial class ContactGrain(
     private async Task ApplyAsync(IReadOnlyList<StoredEvent> events, bool deliverBeforeReturning)
     {
         var now = time.GetUtcNow();
-        var cardBefore = store.State.Card;
+        var cardBefore = State.Card;
         IngestOutcome outcome;
         try
         {
@@ -234,10 +236,10 @@ public sealed partial class ContactGrain(
         }
 
         version++;
-        if (!ReferenceEquals(cardBefore, store.State.Card) || store.State.PendingEffects.Count > 0)
+        if (!ReferenceEquals(cardBefore, State.Card) || State.PendingEffects.Count > 0)
         {
             await StoreAsync();
-            ReportCardTransition(cardBefore, store.State.Card);
+            ReportCardTransition(cardBefore, State.Card);
             var delivery = DeliverEffectsAsync();
             if (deliverBeforeReturning)
             {
@@ -300,7 +302,7 @@ public sealed partial class ContactGrain(
     Task<HistoryPage> IContactGrain.GetHistory(long afterSequence, int pageSize)
     {
         EnsureExists();
-        var entries = store.State.History.Where(h => h.Sequence > afterSequence).Take(pageSize + 1).ToList();
+        var entries = State.History.Where(h => h.Sequence > afterSequence).Take(pageSize + 1).ToList();
         var more = entries.Count > pageSize;
         if (more)
         {
@@ -316,9 +318,9 @@ public sealed partial class ContactGrain(
         OutreachMessageState? queued = null;
         await ChangeAsync(() =>
         {
-            var countBefore = store.State.Outbox.Count;
+            var countBefore = State.Outbox.Count;
             queued = model.QueueMessage(message, time.GetUtcNow());
-            return ValueTask.FromResult(store.State.Outbox.Count != countBefore);
+            return ValueTask.FromResult(State.Outbox.Count != countBefore);
         });
         return queued!;
     }
@@ -326,8 +328,8 @@ public sealed partial class ContactGrain(
     Task<OutboxPage> IContactGrain.ListMessages(int offset, int pageSize)
     {
         EnsureExists();
-        var page = store.State.Outbox.Skip(offset).Take(pageSize).ToList();
-        var next = offset + page.Count < store.State.Outbox.Count ? offset + page.Count : 0;
+        var page = State.Outbox.Skip(offset).Take(pageSize).ToList();
+        var next = offset + page.Count < State.Outbox.Count ? offset + page.Count : 0;
         return Task.FromResult(new OutboxPage(page, next));
     }
 
@@ -360,7 +362,7 @@ public sealed partial class ContactGrain(
 
     private void EnsureExists()
     {
-        if (!store.State.Exists)
+        if (!State.Exists)
         {
             throw new ContactNotFoundException(contactId);
         }
@@ -372,7 +374,7 @@ public sealed partial class ContactGrain(
     /// </summary>
     private async Task ChangeAsync(Func<ValueTask<bool>> change)
     {
-        var cardBefore = store.State.Card;
+        var cardBefore = State.Card;
         bool changed;
         try
         {
@@ -387,7 +389,7 @@ public sealed partial class ContactGrain(
         if (changed)
         {
             await CommitAsync();
-            ReportCardTransition(cardBefore, store.State.Card);
+            ReportCardTransition(cardBefore, State.Card);
         }
     }
 
@@ -425,7 +427,7 @@ public sealed partial class ContactGrain(
     {
         version++;
         await StoreAsync();
-        if (store.State.PendingEffects.Count > 0)
+        if (State.PendingEffects.Count > 0)
         {
             await DeliverEffectsAsync();
         }
@@ -446,6 +448,9 @@ public sealed partial class ContactGrain(
 
     private bool Unsaved => version != savedVersion;
 
+    /// <summary>The contact as this activation holds it (ahead of the stored copy between checkpoints).</summary>
+    private ContactState State => model.State;
+
     /// <summary>
     /// Writes the whole state, marking it as a checkpoint of everything journaled until now. Only through
     /// <see cref="writes"/>: effect delivery runs beside requests, and two writes at once would conflict.
@@ -455,7 +460,10 @@ public sealed partial class ContactGrain(
         var now = time.GetUtcNow();
         var writing = version;
         model.ForgetExpiredEventIds(now);
-        store.State.CheckpointedAt = now;
+        State.CheckpointedAt = now;
+        // The provider serializes the state off the grain's thread, while effect delivery and the next calls go on
+        // changing it: it writes a copy taken here, in one piece.
+        store.State = copier.Copy(State);
         await store.WriteStateAsync();
         savedVersion = writing;
     }
@@ -500,11 +508,11 @@ public sealed partial class ContactGrain(
     {
         try
         {
-            while (store.State.PendingEffects.Count > 0)
+            while (State.PendingEffects.Count > 0)
             {
-                var effect = store.State.PendingEffects[0];
+                var effect = State.PendingEffects[0];
                 await DeliverAsync(effect);
-                store.State.PendingEffects.Remove(effect);
+                State.PendingEffects.Remove(effect);
                 // Stored with the next checkpoint, not at once: after a crash an effect delivered again changes
                 // nothing at its receiver, and a write per card transition saved is one fsync less on the hot path.
                 version++;
@@ -517,7 +525,7 @@ public sealed partial class ContactGrain(
         }
         catch (Exception e)
         {
-            LogEffectDeliveryFailed(e, store.State.PendingEffects.Count, nextRetryDelay);
+            LogEffectDeliveryFailed(e, State.PendingEffects.Count, nextRetryDelay);
             ScheduleEffectRetry();
         }
     }
