@@ -20,6 +20,7 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
     private const int EventsPerContact = 8;
     private const int BatchSize = 200;
     private const int Streams = 4;
+    private const int MaxAttempts = 4;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "handoff-crash-tests", Guid.NewGuid().ToString("N"));
@@ -27,7 +28,22 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_server_killed_between_journal_append_and_ack_loses_and_doubles_nothing_when_the_batches_come_again()
     {
-        var database = Path.Combine(folder, "handoff.db");
+        // Whether a batch is between its journal append and its acknowledgement at the moment of the kill is up to
+        // timing: the run is repeated, on a fresh store, until one was (every run checks that nothing is lost or
+        // doubled either way).
+        var journaledNotAcknowledged = 0L;
+        for (var attempt = 1; attempt <= MaxAttempts && journaledNotAcknowledged == 0; attempt++)
+        {
+            journaledNotAcknowledged = await KillAndSendAgainAsync(attempt);
+        }
+
+        Assert.True(journaledNotAcknowledged > 0, $"in {MaxAttempts} runs, no batch was journaled and not acknowledged when the server was killed");
+    }
+
+    /// <summary>One run: returns how many events were journaled and not acknowledged when the server was killed.</summary>
+    private async Task<long> KillAndSendAgainAsync(int attempt)
+    {
+        var database = Path.Combine(folder, $"run-{attempt}", "handoff.db");
         var plan = new EventPlan(Contacts, hotContacts: 20, EventsPerContact, DateTimeOffset.UtcNow);
         var batches = plan.WarmUpBatches(Tenant, BatchSize).Concat(plan.LoadBatches(Tenant, BatchSize)).ToList();
         var firstAcks = new ConcurrentDictionary<string, IngestEventsResponse>();
@@ -35,14 +51,16 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
         await using (var host = SiloProcess.StartOnSqlite("host-1", database))
         {
             await host.WaitServingAsync(StartTimeout);
-            var killAfter = batches.Count / 3;
+            // Early, while the first events of most contacts are still activating them: the widest window between a
+            // batch's journal append and its acknowledgement.
+            var killAfter = batches.Count / 8;
             using var stop = new CancellationTokenSource();
             var sending = Task.WhenAll(Enumerable.Range(0, Streams).Select(s =>
                 StreamAsync(host, batches.Where((_, i) => i % Streams == s).ToList(), firstAcks, killed: true, stop.Token)));
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
             while (firstAcks.Count < killAfter && !sending.IsCompleted)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"a third of the batches was not acknowledged within 3 minutes:\n{host.Output}");
+                Assert.True(DateTime.UtcNow < deadline, $"an eighth of the batches was not acknowledged within 3 minutes:\n{host.Output}");
                 await Task.Delay(TimeSpan.FromMilliseconds(5));
             }
 
@@ -66,11 +84,9 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal((0, ack.AcceptedCount), (againAcks[batchId].AcceptedCount, againAcks[batchId].DuplicateCount));
             }
 
-            // Some batches not acknowledged before the kill had been journaled: sent again, their events are
-            // duplicates, not new ones. (Had none been, this test would not have shown the case it is about.)
+            // Batches not acknowledged before the kill but journaled: sent again, their events are duplicates.
             var unacknowledged = batches.Where(b => !firstAcks.ContainsKey(b.BatchId)).ToList();
             var journaledNotAcknowledged = unacknowledged.Sum(b => againAcks[b.BatchId].DuplicateCount);
-            Assert.True(journaledNotAcknowledged > 0, "no batch was journaled and not acknowledged when the server was killed");
 
             // Every event is acknowledged by the second run (as new, or as sent before), and counted once in its contact.
             var events = batches.Sum(b => b.Events.Count);
@@ -85,11 +101,12 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
                 wrong += contact.Contact.Engagement.TotalEventCount == count ? 0 : 1;
             }
 
-            Figures.Report(output, $"ingest crash (SQLite, {Streams} streams, {batches.Count} batches of {BatchSize}): " +
+            Figures.Report(output, $"ingest crash run {attempt} (SQLite, {Streams} streams, {batches.Count} batches of {BatchSize}): " +
                 $"{firstAcks.Count} acknowledged before SIGKILL, {journaledNotAcknowledged} events journaled but not acknowledged, " +
                 $"{counted} of {events} events counted after the restart, {wrong} contacts with a wrong count");
             Assert.Equal(events, counted);
             Assert.Equal(0, wrong);
+            return journaledNotAcknowledged;
         }
     }
 
