@@ -1,3 +1,4 @@
+using Handoff.Grains.Concurrency;
 using Microsoft.Extensions.Options;
 
 namespace Handoff.Grains.Contacts;
@@ -13,20 +14,7 @@ public sealed class CheckpointThrottle(IOptions<ContactOptions> options) : IDisp
     private readonly SemaphoreSlim places = new(options.Value.MaxConcurrentCheckpoints, options.Value.MaxConcurrentCheckpoints);
 
     /// <summary>A place to write a checkpoint in, or null when all are taken.</summary>
-    public IDisposable? TryEnter() => places.Wait(0) ? new Place(places) : null;
+    public IDisposable? TryEnter() => places.Wait(0) ? new SemaphorePlace(places) : null;
 
     public void Dispose() => places.Dispose();
-
-    private sealed class Place(SemaphoreSlim places) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                places.Release();
-            }
-        }
-    }
 }

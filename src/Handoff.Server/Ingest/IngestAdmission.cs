@@ -1,3 +1,4 @@
+using Handoff.Grains.Concurrency;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -18,7 +19,7 @@ public sealed class IngestAdmission(IOptions<IngestOptions> options) : IDisposab
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
         await places.WaitAsync(cancellationToken);
-        return new Place(places);
+        return new SemaphorePlace(places);
     }
 
     /// <summary>A unary batch: waits <see cref="IngestOptions.AdmissionWait"/> at most, then RESOURCE_EXHAUSTED with a retry hint.</summary>
@@ -27,7 +28,7 @@ public sealed class IngestAdmission(IOptions<IngestOptions> options) : IDisposab
         var wait = options.Value.AdmissionWait;
         if (await places.WaitAsync(wait, cancellationToken))
         {
-            return new Place(places);
+            return new SemaphorePlace(places);
         }
 
         var status = new Google.Rpc.Status
@@ -40,17 +41,4 @@ public sealed class IngestAdmission(IOptions<IngestOptions> options) : IDisposab
     }
 
     public void Dispose() => places.Dispose();
-
-    private sealed class Place(SemaphoreSlim places) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                places.Release();
-            }
-        }
-    }
 }
