@@ -68,21 +68,10 @@ public sealed partial class ContactGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!Unsaved || abandoned)
-        {
-            return;
-        }
-
-        // Without a place the state is left as last written: the next activation replays the journal since then.
-        using var place = checkpoints.TryEnter();
-        if (place is null)
-        {
-            return;
-        }
-
         try
         {
-            await writes.WriteAsync();
+            // Without a place the state is left as last written: the next activation replays the journal since then.
+            await TryCheckpointAsync();
         }
         catch (Exception e)
         {
@@ -191,14 +180,9 @@ public sealed partial class ContactGrain(
         var mine = new List<StoredEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
-            if (journaled[i] is null)
+            accepted += journaled[i] is null ? 1 : 0;
+            if (JournalAnswers.IsTheContacts(journaled[i], contactId))
             {
-                accepted++;
-                mine.Add(events[i]);
-            }
-            else if (journaled[i] == contactId)
-            {
-                // Journaled before, perhaps by a call that failed before it reached this grain: applied unless seen.
                 mine.Add(events[i]);
             }
         }
@@ -261,27 +245,39 @@ public sealed partial class ContactGrain(
     {
         checkpoint?.Dispose();
         checkpoint = null;
-        if (!Unsaved || abandoned)
-        {
-            return;
-        }
-
-        using var place = checkpoints.TryEnter();
-        if (place is null)
-        {
-            ScheduleCheckpoint(engine.Contacts.CheckpointBusyDelay);
-            return;
-        }
-
         try
         {
-            await writes.WriteAsync();
+            if (!await TryCheckpointAsync())
+            {
+                ScheduleCheckpoint(engine.Contacts.CheckpointBusyDelay);
+            }
         }
         catch (Exception e)
         {
             LogCheckpointFailed(e);
             Abandon();
         }
+    }
+
+    /// <summary>
+    /// Writes the state if it holds changes not written yet, in one of the silo's checkpoint places. False, writing
+    /// nothing, when every place is taken.
+    /// </summary>
+    private async Task<bool> TryCheckpointAsync()
+    {
+        if (!Unsaved || abandoned)
+        {
+            return true;
+        }
+
+        using var place = checkpoints.TryEnter();
+        if (place is null)
+        {
+            return false;
+        }
+
+        await writes.WriteAsync();
+        return true;
     }
 
     Task<ContactSnapshot> IContactGrain.SetAutoEngage(bool enabled, string cardId, string actorUserId) =>

@@ -20,10 +20,7 @@ public sealed class TenantHandoffIndexGrain(
     IOptions<HandoffIndexOptions> options)
     : Grain, ITenantHandoffIndexGrain
 {
-    /// <summary>Active cards by contact id, all parts together.</summary>
-    private readonly Dictionary<string, ActiveHandoffEntry> active = [];
-
-    /// <summary>The same entries by part, so that writing a part copies only its own.</summary>
+    /// <summary>Active cards by part, then by contact id, so that writing a part copies only its own.</summary>
     private readonly Dictionary<long, Dictionary<string, ActiveHandoffEntry>> byPart = [];
     private StateParts<HandoffIndexPart> parts = null!;
     private CoalescedWrites writes = null!;
@@ -63,9 +60,14 @@ public sealed class TenantHandoffIndexGrain(
 
     private void Changed(string contactId) => parts.MarkChanged(PartOf(contactId));
 
+    private bool TryGet(string contactId, out ActiveHandoffEntry entry)
+    {
+        entry = null!;
+        return byPart.TryGetValue(PartOf(contactId), out var entries) && entries.TryGetValue(contactId, out entry!);
+    }
+
     private void Put(ActiveHandoffEntry entry)
     {
-        active[entry.ContactId] = entry;
         var part = PartOf(entry.ContactId);
         if (!byPart.TryGetValue(part, out var entries))
         {
@@ -77,7 +79,6 @@ public sealed class TenantHandoffIndexGrain(
 
     private void Drop(string contactId)
     {
-        active.Remove(contactId);
         if (byPart.TryGetValue(PartOf(contactId), out var entries))
         {
             entries.Remove(contactId);
@@ -100,7 +101,7 @@ public sealed class TenantHandoffIndexGrain(
 
     async Task ITenantHandoffIndexGrain.Upsert(ActiveHandoffEntry entry)
     {
-        if (active.TryGetValue(entry.ContactId, out var known) && known.CardId == entry.CardId && known.CardVersion == entry.CardVersion
+        if (TryGet(entry.ContactId, out var known) && known.CardId == entry.CardId && known.CardVersion == entry.CardVersion
             && known.OwnerUserId == entry.OwnerUserId && known.ContactDisplayName == entry.ContactDisplayName)
         {
             await writes.DurableAsync();
@@ -114,7 +115,7 @@ public sealed class TenantHandoffIndexGrain(
 
     async Task ITenantHandoffIndexGrain.Remove(string contactId, string cardId)
     {
-        if (active.TryGetValue(contactId, out var known) && known.CardId == cardId)
+        if (TryGet(contactId, out var known) && known.CardId == cardId)
         {
             Drop(contactId);
             Changed(contactId);
@@ -128,7 +129,7 @@ public sealed class TenantHandoffIndexGrain(
 
     Task<ActiveHandoffPage> ITenantHandoffIndexGrain.List(OwnerFilter filter, string ownerUserId, int offset, int pageSize)
     {
-        var matching = active.Values
+        var matching = byPart.Values.SelectMany(entries => entries.Values)
             .Where(e => filter switch
             {
                 OwnerFilter.Owner => e.OwnerUserId == ownerUserId,

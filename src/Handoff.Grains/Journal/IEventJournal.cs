@@ -28,3 +28,14 @@ public interface IEventJournal
     /// <summary>Forgets events that occurred before <paramref name="occurredBefore"/> (refused at ingest anyway); returns how many.</summary>
     Task<long> PruneAsync(DateTimeOffset occurredBefore, CancellationToken cancellationToken = default);
 }
+
+/// <summary>How to read the answer of <see cref="IEventJournal.AppendAsync"/> for an event.</summary>
+public static class JournalAnswers
+{
+    /// <summary>
+    /// Whether the contact applies the event: it was appended now, or journaled before for the same contact (an earlier
+    /// try may have stopped between the append and the contact; the contact skips what it has seen). An id the tenant
+    /// used for another contact is not this contact's event.
+    /// </summary>
+    public static bool IsTheContacts(string? holder, string contactId) => holder is null || holder == contactId;
+}

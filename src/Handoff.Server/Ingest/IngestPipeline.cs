@@ -90,14 +90,11 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
             else
             {
                 duplicates++;
-                if (holders[i] != contactId)
-                {
-                    // The tenant already used this id for another contact: not this contact's event.
-                    continue;
-                }
+            }
 
-                // Journaled by an earlier try of this batch, which may have failed before reaching the contact: the
-                // contact applies it unless it has seen it.
+            if (!JournalAnswers.IsTheContacts(holders[i], contactId))
+            {
+                continue;
             }
 
             if (!byContact.TryGetValue(contactId, out var list))

@@ -48,9 +48,7 @@ public static class SiloStorageExtensions
                 silo.Services.AddSingleton<IEventJournal, MemoryEventJournal>();
                 silo.AddMemoryGrainStorage(StorageNames.Handoff);
                 // The same serializer as the durable stores, so that the baseline differs from them only in the store.
-                silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Handoff)
-                    .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-                return silo;
+                return silo.UseBinaryStateFormat<MemoryGrainStorageOptions>();
 
             default:
                 throw new HandoffStartupException($"Handoff:Server:Storage:Provider: '{storage.Provider}' is not a store (Sqlite, PostgreSql or Memory).");
@@ -111,9 +109,16 @@ public static class SiloStorageExtensions
             o.Invariant = invariant;
             o.ConnectionString = connectionString;
         });
-        // The Orleans binary serializer honours [Id]/[Alias], so stored state survives renames; the default JSON one
-        // writes CLR type names and does not.
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Handoff)
+        return silo.UseBinaryStateFormat<AdoNetGrainStorageOptions>();
+    }
+
+    /// <summary>
+    /// The Orleans binary serializer for the handoff grain storage: it honours [Id]/[Alias], so stored state survives
+    /// renames; the default JSON one writes CLR type names and does not.
+    /// </summary>
+    private static ISiloBuilder UseBinaryStateFormat<TOptions>(this ISiloBuilder silo) where TOptions : class, IStorageProviderSerializerOptions
+    {
+        silo.Services.AddOptions<TOptions>(StorageNames.Handoff)
             .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
     }

@@ -9,20 +9,7 @@ public sealed class InboxTests(GrainClusterFixture fixture)
 {
     private const string Tenant = "acme";
 
-    private NotificationNotice Notice(int n, int version = 1) => new()
-    {
-        DeliveryId = $"card-{n}:delivery",
-        Kind = NotificationKind.Handoff,
-        Priority = NotificationPriority.High,
-        ContactId = $"contact-{n}",
-        ContactDisplayName = $"Contact {n}",
-        CardId = $"card-{n}",
-        CardVersion = version,
-        Title = $"SI Human Handoff: Contact {n} needs you now",
-        Summary = "Summary.",
-        Reasons = [HandoffReason.BuyingSignals],
-        At = fixture.Now,
-    };
+    private NotificationNotice Notice(int n, int version = 1) => Notices.About(n, fixture.Now, version);
 
     /// <summary>A new user's inbox holding notifications 1..<paramref name="count"/>.</summary>
     private async Task<INotificationInboxGrain> InboxWithAsync(int count)

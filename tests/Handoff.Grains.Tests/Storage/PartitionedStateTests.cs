@@ -15,21 +15,6 @@ public sealed class PartitionedStateTests
 {
     private const string Tenant = "acme";
 
-    private static NotificationNotice Notice(int n, DateTimeOffset at) => new()
-    {
-        DeliveryId = $"card-{n}:delivery",
-        Kind = NotificationKind.Handoff,
-        Priority = NotificationPriority.High,
-        ContactId = $"contact-{n}",
-        ContactDisplayName = $"Contact {n}",
-        CardId = $"card-{n}",
-        CardVersion = 1,
-        Title = $"SI Human Handoff: Contact {n} needs you now",
-        Summary = "Summary.",
-        Reasons = [HandoffReason.BuyingSignals],
-        At = at,
-    };
-
     [Fact]
     public async Task An_inbox_spread_over_pages_keeps_exactly_its_newest_notifications_and_their_flags_across_a_restart()
     {
@@ -42,7 +27,7 @@ public sealed class PartitionedStateTests
             var inbox = cluster.Grains.UserInbox(Tenant, user);
             for (var n = 1; n <= 9; n++)
             {
-                await inbox.Deliver(Notice(n, cluster.Clock.GetUtcNow()));
+                await inbox.Deliver(Notices.About(n, cluster.Clock.GetUtcNow()));
             }
 
             await inbox.MarkRead([6], 0);
@@ -64,7 +49,7 @@ public sealed class PartitionedStateTests
             Assert.Equal(NotificationResolution.CardResolved, page.Notifications.Single(n => n.Sequence == 8).Resolution);
 
             // Numbering goes on from the last page, and the pages no longer kept are gone from the store.
-            Assert.Equal(10, (await inbox.Deliver(Notice(10, cluster.Clock.GetUtcNow()))).Sequence);
+            Assert.Equal(10, (await inbox.Deliver(Notices.About(10, cluster.Clock.GetUtcNow()))).Sequence);
             var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
             var first = new GrainState<InboxPage>(new InboxPage());
             await storage.ReadStateAsync("inbox-page", GrainId.Create($"{inbox.GetGrainId().Type}.inbox-page", $"{inbox.GetGrainId().Key}/0"), first);
@@ -89,8 +74,8 @@ public sealed class PartitionedStateTests
             var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
             var inbox = cluster.Grains.UserInbox(Tenant, user);
             var oldInbox = new InboxState { LastSequence = 2 };
-            oldInbox.LegacyNotifications.Add(new NotificationRecord { Sequence = 1, Notice = Notice(1, now), Read = true, ReadAt = now });
-            oldInbox.LegacyNotifications.Add(new NotificationRecord { Sequence = 2, Notice = Notice(2, now) });
+            oldInbox.LegacyNotifications.Add(new NotificationRecord { Sequence = 1, Notice = Notices.About(1, now), Read = true, ReadAt = now });
+            oldInbox.LegacyNotifications.Add(new NotificationRecord { Sequence = 2, Notice = Notices.About(2, now) });
             await storage.WriteStateAsync("inbox", inbox.GetGrainId(), new GrainState<InboxState>(oldInbox));
             var index = cluster.Grains.HandoffIndex(tenant);
             var oldIndex = new TenantHandoffIndexState();
