@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Handoff.Grains.Contacts;
@@ -62,6 +63,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         // A grain did not answer within Orleans' response timeout (an overloaded server): the work may or may not have
         // been done, and a retry is safe for the idempotent calls (ingest by event id, actions by card id).
         TimeoutException => Overloaded(e, context),
+        // The database refused or dropped a connection (too many clients, a restart, a failover): nothing was
+        // acknowledged, and the same call is likely to succeed once the database is back.
+        DbException { IsTransient: true } => StoreUnavailable(e, context),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
         _ => Unexpected(e, context),
@@ -73,6 +77,12 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         return new RpcException(new Status(StatusCode.Unavailable, "The server did not finish in time; the call may not have been applied. Retry if it is safe to."));
     }
 
+    private RpcException StoreUnavailable(Exception e, ServerCallContext context)
+    {
+        LogStoreUnavailable(e, context.Method);
+        return new RpcException(new Status(StatusCode.Unavailable, "The database is not available right now; the call may not have been applied. Retry if it is safe to."));
+    }
+
     private RpcException Unexpected(Exception e, ServerCallContext context)
     {
         LogUnexpected(e, context.Method);
@@ -81,6 +91,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} timed out inside the server; answered UNAVAILABLE.")]
     private partial void LogTimedOut(Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} could not reach the database; answered UNAVAILABLE.")]
+    private partial void LogStoreUnavailable(Exception exception, string method);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}.")]
     private partial void LogUnexpected(Exception exception, string method);

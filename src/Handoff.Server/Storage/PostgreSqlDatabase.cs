@@ -26,8 +26,11 @@ public static class PostgreSqlDatabase
     /// <summary>The script, as a path from the repository root (what the messages tell an operator to run).</summary>
     public const string SchemaScriptPath = "deploy/postgresql/handoff-postgresql.sql";
 
-    /// <summary>Connections per silo. Several silos share the server's max_connections (100 by default).</summary>
-    public const int DefaultMaxPoolSize = 50;
+    /// <summary>
+    /// Connections per silo, for everything it stores (one pool). Three silos at 30 fit the server's default
+    /// max_connections of 100, which keeps 3 for superusers.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 30;
 
     /// <summary>
     /// Statements Npgsql prepares per connection once seen <see cref="DefaultAutoPrepareMinUsages"/> times: the

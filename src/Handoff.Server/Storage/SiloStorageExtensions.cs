@@ -83,8 +83,7 @@ public static class SiloStorageExtensions
     /// </summary>
     public static ISiloBuilder AddHandoffPostgreSqlStorage(this ISiloBuilder silo, string connectionString)
     {
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        silo.Services.AddSingleton<IEventJournal>(sp => new PostgreSqlEventJournal(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<Serializer>()));
+        silo.Services.AddSingleton<IEventJournal>(sp => new PostgreSqlEventJournal(connectionString, sp.GetRequiredService<Serializer>()));
         silo.AddHandoffGrainStorage(PostgreSqlDatabase.Invariant, connectionString);
         silo.UseAdoNetReminderService(o =>
         {

@@ -170,7 +170,7 @@ public sealed class PostgreSqlHostTests
     public void Pool_and_prepare_defaults_are_added_only_where_the_connection_string_says_nothing()
     {
         var defaults = new NpgsqlConnectionStringBuilder(PostgreSqlDatabase.ConnectionString("Host=db;Database=handoff"));
-        Assert.Equal((50, 32, 2), (defaults.MaxPoolSize, defaults.MaxAutoPrepare, defaults.AutoPrepareMinUsages));
+        Assert.Equal((30, 32, 2), (defaults.MaxPoolSize, defaults.MaxAutoPrepare, defaults.AutoPrepareMinUsages));
 
         var given = new NpgsqlConnectionStringBuilder(PostgreSqlDatabase.ConnectionString("Host=db;MaxPoolSize=7;Max Auto Prepare=0;auto prepare min usages=9"));
         Assert.Equal((7, 0, 9), (given.MaxPoolSize, given.MaxAutoPrepare, given.AutoPrepareMinUsages));

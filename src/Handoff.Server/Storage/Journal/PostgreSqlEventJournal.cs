@@ -10,8 +10,11 @@ namespace Handoff.Server.Storage.Journal;
 /// The event journal on PostgreSQL (handoff_event_journal, schema version 2): a batch is one multi-row INSERT of
 /// arrays, so one round trip and one commit carry the whole batch; concurrent batches share WAL flushes in the server.
 /// Every silo of a cluster appends to and replays from the same table.
+/// Connections come from the same Npgsql pool as Orleans' grain storage, membership and reminders (the pool is keyed by
+/// the connection string), so a silo never holds more than the string's Maximum Pool Size connections in all: a
+/// journal with a pool of its own doubled that, and three silos under load ran the server out of connections.
 /// </summary>
-public sealed class PostgreSqlEventJournal(NpgsqlDataSource dataSource, Serializer serializer) : IEventJournal
+public sealed class PostgreSqlEventJournal(string connectionString, Serializer serializer) : IEventJournal
 {
     public async Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
         CancellationToken cancellationToken = default)
@@ -31,7 +34,7 @@ public sealed class PostgreSqlEventJournal(NpgsqlDataSource dataSource, Serializ
             payloads[i] = serializer.SerializeToArray(entries[i].Event);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         var appended = new HashSet<string>(StringComparer.Ordinal);
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO handoff_event_journal (tenant_id, event_id, contact_id, appended_at, payload)
@@ -94,11 +97,12 @@ public sealed class PostgreSqlEventJournal(NpgsqlDataSource dataSource, Serializ
     public async Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
             SELECT payload FROM handoff_event_journal
             WHERE tenant_id = @tenant AND contact_id = @contact AND appended_at >= @since
             ORDER BY seq;
-            """);
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
         command.Parameters.Add(new NpgsqlParameter<string>("contact", contactId));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("since", (since == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : since).UtcDateTime));
@@ -114,10 +118,11 @@ public sealed class PostgreSqlEventJournal(NpgsqlDataSource dataSource, Serializ
 
     public async Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
             DELETE FROM handoff_event_journal WHERE seq IN
                 (SELECT seq FROM handoff_event_journal WHERE appended_at < @before ORDER BY appended_at LIMIT 10000);
-            """);
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter<DateTime>("before", appendedBefore.UtcDateTime));
         long deleted = 0;
         int slice;
@@ -129,5 +134,20 @@ public sealed class PostgreSqlEventJournal(NpgsqlDataSource dataSource, Serializ
         while (slice > 0);
 
         return deleted;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 }
