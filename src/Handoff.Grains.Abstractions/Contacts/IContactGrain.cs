@@ -24,6 +24,13 @@ public interface IContactGrain : IGrainWithStringKey
     Task<ContactSnapshot> Get();
 
     /// <summary>
+    /// Activates the contact if it is not active, and does nothing else: an activation replays the journal and delivers
+    /// the effects a previous activation stored but did not finish (crash recovery calls it).
+    /// </summary>
+    [Alias("Wake"), AlwaysInterleave]
+    Task Wake();
+
+    /// <summary>
     /// Appends the events to the tenant's event journal (the durability point), then applies the ones this contact has
     /// not seen. Counts as duplicates the events whose ids the tenant's journal already holds. For callers outside the
     /// ingest pipeline, which journals a whole batch at once and calls <see cref="ApplyJournaled"/>.

@@ -146,6 +146,8 @@ public sealed partial class ContactGrain(
         }
     }
 
+    Task IContactGrain.Wake() => Task.CompletedTask;
+
     Task<ContactSnapshot> IContactGrain.Get()
     {
         if (!State.Exists)

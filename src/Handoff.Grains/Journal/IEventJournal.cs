@@ -5,6 +5,9 @@ namespace Handoff.Grains.Journal;
 /// <summary>An event on its way into the journal, with the contact it belongs to.</summary>
 public readonly record struct JournalEntry(string ContactId, StoredEvent Event);
 
+/// <summary>A contact the journal holds events for.</summary>
+public readonly record struct JournaledContact(string TenantId, string ContactId);
+
 /// <summary>
 /// The durability point of ingest: every accepted event is appended here, a whole batch in one write, before it is
 /// acknowledged. Event ids are unique per tenant, so an event sent again (a replayed batch, a retry after a crash) is
@@ -24,6 +27,15 @@ public interface IEventJournal
     /// <summary>The contact's events appended at or after <paramref name="since"/>, in the order they were appended.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every contact with events appended at or after <paramref name="since"/>, each once: the contacts that were busy
+    /// then, which crash recovery wakes.
+    /// </summary>
+    Task<IReadOnlyList<JournaledContact>> ReadContactsAppendedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>When the newest event was appended; null when the journal is empty.</summary>
+    Task<DateTimeOffset?> ReadLatestAppendAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Forgets events that occurred before <paramref name="occurredBefore"/> (refused at ingest anyway); returns how many.</summary>
     Task<long> PruneAsync(DateTimeOffset occurredBefore, CancellationToken cancellationToken = default);

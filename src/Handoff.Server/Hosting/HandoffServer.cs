@@ -4,6 +4,7 @@ using Handoff.Grains;
 using Handoff.Server.Ingest;
 using Handoff.Server.Interceptors;
 using Handoff.Server.Observability;
+using Handoff.Server.Recovery;
 using Handoff.Server.Services;
 using Handoff.Server.Storage;
 using Handoff.Server.Summaries;
@@ -31,6 +32,7 @@ public static class HandoffServer
         builder.Services.Configure<HandoffServerOptions>(builder.Configuration.GetSection(HandoffServerOptions.Section));
         builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection(IngestOptions.Section));
         builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
+        builder.Services.Configure<RecoveryOptions>(builder.Configuration.GetSection(RecoveryOptions.Section));
 
         ConfigureKestrel(builder, options);
         ConfigureSilo(builder, options);
@@ -56,6 +58,7 @@ public static class HandoffServer
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.AddHostedService<JournalPruning>();
+        builder.Services.AddHostedService<CrashRecovery>();
 
         var app = builder.Build();
         app.UseHandoffObservability();

@@ -151,6 +151,26 @@ public sealed class IngestOptions
     public TimeSpan JournalPruneInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
+/// <summary>
+/// What a silo does after a crash: wakes the contacts that were busy just before it, so that a card's notification,
+/// index entry or escalation reminder stored with the card but not yet delivered goes out. Bound from configuration
+/// section "Handoff:Recovery".
+/// </summary>
+public sealed class RecoveryOptions
+{
+    public const string Section = "Handoff:Recovery";
+
+    /// <summary>
+    /// How far back from the crash the contacts are woken: those with events journaled this long before the last event
+    /// journaled (at start-up), or before the crash was noticed (a silo of the cluster declared dead, which takes
+    /// Orleans about half a minute). It must cover a delivery that was under way, retries included.
+    /// </summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Contacts being woken at once, so that recovery stays background work beside live traffic.</summary>
+    public int MaxConcurrentWakes { get; set; } = 16;
+}
+
 /// <summary>Paging and id limits every API shares. Bound from configuration section "Handoff:Api".</summary>
 public sealed class ApiOptions
 {

@@ -36,6 +36,9 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The silo's grains, for checks the public API does not offer (subscriber counts, leaks).</summary>
     public IGrainFactory Grains => app.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The host's services (its grain storage, event journal), to set up what only a crash leaves behind.</summary>
+    public IServiceProvider Services => app.Services;
+
     public ContactService.ContactServiceClient Contacts => new(Channel);
 
     public HandoffService.HandoffServiceClient Handoffs => new(Channel);

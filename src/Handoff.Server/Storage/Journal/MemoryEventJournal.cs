@@ -53,6 +53,27 @@ public sealed class MemoryEventJournal : IEventJournal
         }
     }
 
+    public Task<IReadOnlyList<JournaledContact>> ReadContactsAppendedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<JournaledContact> contacts = byContact
+                .Where(c => c.Value.Any(e => e.AppendedAt >= since))
+                .Select(c => new JournaledContact(c.Key.Tenant, c.Key.ContactId))
+                .ToList();
+            return Task.FromResult(contacts);
+        }
+    }
+
+    public Task<DateTimeOffset?> ReadLatestAppendAsync(CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            var latest = byContact.Values.SelectMany(events => events).Select(e => (DateTimeOffset?)e.AppendedAt).Max();
+            return Task.FromResult(latest);
+        }
+    }
+
     public Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default)
     {
         long deleted = 0;

@@ -116,6 +116,31 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
         return events;
     }
 
+    public async Task<IReadOnlyList<JournaledContact>> ReadContactsAppendedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT DISTINCT tenant_id, contact_id FROM handoff_event_journal WHERE appended_at >= @since;", connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("since", since.UtcDateTime));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var contacts = new List<JournaledContact>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            contacts.Add(new JournaledContact(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return contacts;
+    }
+
+    public async Task<DateTimeOffset?> ReadLatestAppendAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT max(appended_at) FROM handoff_event_journal;", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime latest
+            ? new DateTimeOffset(DateTime.SpecifyKind(latest, DateTimeKind.Utc))
+            : null;
+    }
+
     public async Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -92,6 +92,32 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             return events;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<JournaledContact>> ReadContactsAppendedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        Task.Run<IReadOnlyList<JournaledContact>>(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT DISTINCT TenantId, ContactId FROM EventJournal WHERE AppendedAt >= $since;";
+            command.Parameters.AddWithValue("$since", since.UtcTicks);
+            using var reader = command.ExecuteReader();
+            var contacts = new List<JournaledContact>();
+            while (reader.Read())
+            {
+                contacts.Add(new JournaledContact(reader.GetString(0), reader.GetString(1)));
+            }
+
+            return contacts;
+        }, cancellationToken);
+
+    public Task<DateTimeOffset?> ReadLatestAppendAsync(CancellationToken cancellationToken = default) =>
+        Task.Run<DateTimeOffset?>(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT MAX(AppendedAt) FROM EventJournal;";
+            return command.ExecuteScalar() is long ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        }, cancellationToken);
+
     public Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default) =>
         Task.Run(() =>
         {
