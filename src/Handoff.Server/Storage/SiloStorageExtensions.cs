@@ -12,6 +12,9 @@ namespace Handoff.Server.Storage;
 
 public static class SiloStorageExtensions
 {
+    /// <summary>The ADO.NET grain storage on SQLite, which <see cref="OneWriterGrainStorage"/> serves as the Handoff store.</summary>
+    private const string SqliteStateStore = "handoff-sqlite";
+
     /// <summary>
     /// The host's storage and, with it, its clustering, as Handoff:Server:Storage:Provider says. SQLite: grain state and
     /// reminders in one file and a single silo on localhost. PostgreSQL: grain state, membership and reminders in one
@@ -48,7 +51,7 @@ public static class SiloStorageExtensions
                 silo.Services.AddSingleton<IEventJournal, MemoryEventJournal>();
                 silo.AddMemoryGrainStorage(StorageNames.Handoff);
                 // The same serializer as the durable stores, so that the baseline differs from them only in the store.
-                return silo.UseBinaryStateFormat<MemoryGrainStorageOptions>();
+                return silo.UseBinaryStateFormat<MemoryGrainStorageOptions>(StorageNames.Handoff);
 
             default:
                 throw new HandoffStartupException($"Handoff:Server:Storage:Provider: '{storage.Provider}' is not a store (Sqlite, PostgreSql or Memory).");
@@ -66,7 +69,11 @@ public static class SiloStorageExtensions
         var journalPath = SqliteEventJournal.PathFor(sqlitePath);
         silo.Services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(journalPath, sp.GetRequiredService<Serializer>()));
         var connectionString = SqliteDatabase.ConnectionString(sqlitePath);
-        silo.AddHandoffGrainStorage(SqliteDatabase.Invariant, connectionString);
+        // Grain state and reminders share the file, and so its one writer (see SqliteWriter).
+        silo.Services.AddSingleton<SqliteWriter>();
+        silo.AddHandoffGrainStorage(SqliteStateStore, SqliteDatabase.Invariant, connectionString);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) =>
+            new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>()));
         // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
         // through the same invariant as the grain storage.
         silo.UseAdoNetReminderService(o =>
@@ -74,6 +81,10 @@ public static class SiloStorageExtensions
             o.Invariant = SqliteDatabase.Invariant;
             o.ConnectionString = connectionString;
         });
+        var reminderTable = silo.Services.Last(s => s.ServiceType == typeof(IReminderTable));
+        silo.Services.Remove(reminderTable);
+        silo.Services.AddSingleton<IReminderTable>(services => new OneWriterReminderTable(
+            (IReminderTable)ActivatorUtilities.CreateInstance(services, reminderTable.ImplementationType!), services.GetRequiredService<SqliteWriter>()));
         return silo;
     }
 
@@ -84,7 +95,7 @@ public static class SiloStorageExtensions
     public static ISiloBuilder AddHandoffPostgreSqlStorage(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddSingleton<IEventJournal>(sp => new PostgreSqlEventJournal(connectionString, sp.GetRequiredService<Serializer>()));
-        silo.AddHandoffGrainStorage(PostgreSqlDatabase.Invariant, connectionString);
+        silo.AddHandoffGrainStorage(StorageNames.Handoff, PostgreSqlDatabase.Invariant, connectionString);
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = PostgreSqlDatabase.Invariant;
@@ -101,23 +112,23 @@ public static class SiloStorageExtensions
             o.ConnectionString = connectionString;
         });
 
-    private static ISiloBuilder AddHandoffGrainStorage(this ISiloBuilder silo, string invariant, string connectionString)
+    private static ISiloBuilder AddHandoffGrainStorage(this ISiloBuilder silo, string name, string invariant, string connectionString)
     {
-        silo.AddAdoNetGrainStorage(StorageNames.Handoff, o =>
+        silo.AddAdoNetGrainStorage(name, o =>
         {
             o.Invariant = invariant;
             o.ConnectionString = connectionString;
         });
-        return silo.UseBinaryStateFormat<AdoNetGrainStorageOptions>();
+        return silo.UseBinaryStateFormat<AdoNetGrainStorageOptions>(name);
     }
 
     /// <summary>
     /// The Orleans binary serializer for the handoff grain storage: it honours [Id]/[Alias], so stored state survives
     /// renames; the default JSON one writes CLR type names and does not.
     /// </summary>
-    private static ISiloBuilder UseBinaryStateFormat<TOptions>(this ISiloBuilder silo) where TOptions : class, IStorageProviderSerializerOptions
+    private static ISiloBuilder UseBinaryStateFormat<TOptions>(this ISiloBuilder silo, string name) where TOptions : class, IStorageProviderSerializerOptions
     {
-        silo.Services.AddOptions<TOptions>(StorageNames.Handoff)
+        silo.Services.AddOptions<TOptions>(name)
             .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
     }
