@@ -16,6 +16,9 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
 {
     private const string SchemaFile = "Schema/sqlite/handoff-sqlite-events.sql";
 
+    /// <summary>How long a statement waits for another writer of the file before it fails.</summary>
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Events per transaction at most; appends waiting beyond it go in the next one.</summary>
     private const int MaxEventsPerCommit = 20_000;
 
@@ -226,10 +229,16 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A connection that, when the file is locked by another writer (the pruner beside the append loop), waits inside
+    /// SQLite in steps of a few milliseconds, instead of getting SQLITE_BUSY, which Microsoft.Data.Sqlite answers with a
+    /// 150 ms sleep: a prune slice must not hold ingest up that long.
+    /// </summary>
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
+        Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};");
         return connection;
     }
 
