@@ -170,10 +170,10 @@ public sealed class PostgreSqlHostTests
     public void Pool_and_prepare_defaults_are_added_only_where_the_connection_string_says_nothing()
     {
         var defaults = new NpgsqlConnectionStringBuilder(PostgreSqlDatabase.ConnectionString("Host=db;Database=handoff"));
-        Assert.Equal((30, 32, 2), (defaults.MaxPoolSize, defaults.MaxAutoPrepare, defaults.AutoPrepareMinUsages));
+        Assert.Equal((30, 32, 2, true), (defaults.MaxPoolSize, defaults.MaxAutoPrepare, defaults.AutoPrepareMinUsages, defaults.NoResetOnClose));
 
-        var given = new NpgsqlConnectionStringBuilder(PostgreSqlDatabase.ConnectionString("Host=db;MaxPoolSize=7;Max Auto Prepare=0;auto prepare min usages=9"));
-        Assert.Equal((7, 0, 9), (given.MaxPoolSize, given.MaxAutoPrepare, given.AutoPrepareMinUsages));
+        var given = new NpgsqlConnectionStringBuilder(PostgreSqlDatabase.ConnectionString("Host=db;MaxPoolSize=7;Max Auto Prepare=0;auto prepare min usages=9;No Reset On Close=false"));
+        Assert.Equal((7, 0, 9, false), (given.MaxPoolSize, given.MaxAutoPrepare, given.AutoPrepareMinUsages, given.NoResetOnClose));
 
         Assert.Equal("Host=db;Username=u;Password=***", PostgreSqlDatabase.Redact("Host=db;Username=u;Password=s3cret-pw"));
     }
