@@ -13,6 +13,7 @@ public sealed class IngestClient(IReadOnlyList<SiloProcess> silos, int workers, 
 {
     private readonly ConcurrentDictionary<string, ConcurrentBag<string>> acknowledgedByContact = new();
     private readonly ConcurrentDictionary<SiloProcess, bool> avoided = new();
+    private readonly ConcurrentQueue<(string Silo, StatusCode Code, string Detail)> failures = new();
     private long acknowledgedBatches;
     private long acknowledgedEvents;
     private long failedAttempts;
@@ -24,6 +25,9 @@ public sealed class IngestClient(IReadOnlyList<SiloProcess> silos, int workers, 
 
     /// <summary>Calls that failed and were retried elsewhere.</summary>
     public long FailedAttempts => Interlocked.Read(ref failedAttempts);
+
+    /// <summary>Every failed call: the silo it went to, and the status it failed with.</summary>
+    public IReadOnlyCollection<(string Silo, StatusCode Code, string Detail)> Failures => failures;
 
     public IReadOnlyDictionary<string, int> AcknowledgedPerContact =>
         acknowledgedByContact.ToDictionary(p => p.Key, p => p.Value.Distinct().Count());
@@ -65,6 +69,7 @@ public sealed class IngestClient(IReadOnlyList<SiloProcess> silos, int workers, 
             catch (RpcException e) when (attempt < maxAttempts && !cancellationToken.IsCancellationRequested)
             {
                 Interlocked.Increment(ref failedAttempts);
+                failures.Enqueue((silo.Name, e.StatusCode, e.Status.Detail));
                 Trace.WriteLine($"batch {batch.BatchId} attempt {attempt} on {silo.Name} failed: {e.StatusCode}");
             }
         }

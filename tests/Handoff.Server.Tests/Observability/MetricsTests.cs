@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using Handoff.Protos.V1;
+using Handoff.Server.Storage;
 using Handoff.Server.Tests.Support;
 
 namespace Handoff.Server.Tests.Observability;
@@ -66,7 +67,7 @@ public sealed class MetricsTests
 
         // Orleans' meter is one per process: other hosts of the test run may add to it, hence sums and "at least".
         var contact = ("grain_type", "contact");
-        (string, string)[] contactState = [("state_name", "contact"), ("provider_type_name", "AdoNetGrainStorage")];
+        (string, string)[] contactState = [("state_name", "contact"), ("provider_type_name", nameof(OneWriterGrainStorage))];
         var scrape = await PrometheusScrape.UntilAsync(host.GrpcWebAddress,
             s => s.Sum("orleans_grains", contact) >= 1 && s.Sum(StorageWrites, contactState) >= 1 && s.Sum(StorageReads, contactState) >= 1,
             "a contact grain active and its state read and written");
