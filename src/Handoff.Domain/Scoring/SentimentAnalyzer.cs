@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Handoff.Domain.Model;
 using Handoff.Domain.Text;
 
@@ -14,6 +15,10 @@ public sealed class SentimentAnalyzer
     private readonly HashSet<string> negations;
     private readonly int negationScope;
     private readonly TimeSpan window;
+    private readonly ConditionalWeakTable<string, StrongBox<Sentiment>> classified = new();
+
+    /// <summary>One shared answer per sentiment, never changed, so that remembering an answer allocates nothing.</summary>
+    private static readonly Dictionary<Sentiment, StrongBox<Sentiment>> Answers = Enum.GetValues<Sentiment>().ToDictionary(v => v, v => new StrongBox<Sentiment>(v));
 
     public SentimentAnalyzer(SentimentOptions options)
     {
@@ -34,6 +39,20 @@ public sealed class SentimentAnalyzer
     public Sentiment Classify(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        // A message stays in the contact's recent-event window for many evaluations, each reading it again: the answer
+        // is kept with the string itself, and goes when the string does.
+        if (classified.TryGetValue(text, out var known))
+        {
+            return known.Value;
+        }
+
+        var answer = Read(text);
+        classified.AddOrUpdate(text, Answers[answer]);
+        return answer;
+    }
+
+    private Sentiment Read(string text)
+    {
         var words = TextTokens.Split(text);
         int positives = 0, negatives = 0;
         var i = 0;
@@ -93,19 +112,25 @@ public sealed class SentimentAnalyzer
         return balance > 0 ? Sentiment.Positive : balance < 0 ? Sentiment.Negative : Sentiment.Neutral;
     }
 
+    /// <summary>The longer of the first positive and the first negative phrase that starts at <paramref name="start"/>; a tie goes positive.</summary>
     private (int Length, bool IsPositive) MatchAt(string[] words, int start)
     {
-        var best = (Length: 0, IsPositive: false);
-        foreach (var (phrases, isPositive) in new[] { (positive, true), (negative, false) })
+        var positiveLength = FirstMatchLength(positive, words, start);
+        var negativeLength = FirstMatchLength(negative, words, start);
+        return negativeLength > positiveLength ? (negativeLength, false) : (positiveLength, true);
+    }
+
+    private static int FirstMatchLength(string[][] phrases, string[] words, int start)
+    {
+        foreach (var phrase in phrases)
         {
-            var match = phrases.FirstOrDefault(p => TextTokens.MatchesAt(words, start, p));
-            if (match is not null && match.Length > best.Length)
+            if (TextTokens.MatchesAt(words, start, phrase))
             {
-                best = (match.Length, isPositive);
+                return phrase.Length;
             }
         }
 
-        return best;
+        return 0;
     }
 
     private bool IsNegated(string[] words, int start)
