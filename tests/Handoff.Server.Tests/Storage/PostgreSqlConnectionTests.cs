@@ -48,6 +48,8 @@ public sealed class PostgreSqlConnectionTests
                 var acks = await Task.WhenAll(batches);
                 await sampling.CancelAsync();
                 await sampler;
+                // The pool keeps what it opened for minutes: one more look sees it even if the sampler started late.
+                peak = Math.Max(peak, await HostConnectionsAsync(server));
 
                 Assert.All(acks, ack => Assert.Equal(ContactsPerBatch, ack.AcceptedCount));
                 Assert.InRange(peak, 1, PoolSize);
