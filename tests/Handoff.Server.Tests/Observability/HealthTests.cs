@@ -20,9 +20,7 @@ public sealed class HealthTests
         var database = await server.CreateDatabaseAsync();
         try
         {
-            var host = await ServerHost.StartAsync(null,
-                "Handoff:Server:Storage:Provider=PostgreSql",
-                $"Handoff:Server:Storage:PostgreSqlConnectionString={database}");
+            var host = await ServerHost.StartOnPostgreSqlAsync(database);
             try
             {
                 var health = new Health.HealthClient(host.Channel);

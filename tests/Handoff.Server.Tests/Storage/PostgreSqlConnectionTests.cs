@@ -25,7 +25,7 @@ public sealed class PostgreSqlConnectionTests
         var database = await server.CreateDatabaseAsync();
         try
         {
-            var host = await ServerHost.StartAsync(null, Settings($"{database};Maximum Pool Size={PoolSize};Application Name={HostApplicationName}"));
+            var host = await ServerHost.StartOnPostgreSqlAsync($"{database};Maximum Pool Size={PoolSize};Application Name={HostApplicationName}");
             try
             {
                 var tenant = new TestTenant(host);
@@ -78,7 +78,7 @@ public sealed class PostgreSqlConnectionTests
         var asRole = new NpgsqlConnectionStringBuilder(database) { Username = role }.ConnectionString;
         try
         {
-            var host = await ServerHost.StartAsync(null, Settings(asRole, "Handoff:Server:Storage:ApplySchema=true"));
+            var host = await ServerHost.StartOnPostgreSqlAsync(asRole, "Handoff:Server:Storage:ApplySchema=true");
             try
             {
                 var tenant = new TestTenant(host);
@@ -112,13 +112,6 @@ public sealed class PostgreSqlConnectionTests
             await ExecuteAsync(server.AdminConnectionString, $"DROP ROLE IF EXISTS {role};");
         }
     }
-
-    private static string[] Settings(string connectionString, params string[] more) =>
-    [
-        "Handoff:Server:Storage:Provider=PostgreSql",
-        $"Handoff:Server:Storage:PostgreSqlConnectionString={connectionString}",
-        .. more,
-    ];
 
     /// <summary>Sessions the host has open (named by its Application Name, so the test's own schema set-up is not counted).</summary>
     private static async Task<int> HostConnectionsAsync(PostgreSqlTestServer server)

@@ -21,13 +21,6 @@ public sealed class PostgreSqlHostTests
     /// <summary>How long a refused start-up may take: the check's connect timeout is 5 s by default.</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
-    private static string[] Settings(string connectionString, params string[] more) =>
-    [
-        "Handoff:Server:Storage:Provider=PostgreSql",
-        $"Handoff:Server:Storage:PostgreSqlConnectionString={connectionString}",
-        .. more,
-    ];
-
     [Fact]
     public async Task The_host_applies_its_schema_on_request_and_serves_what_it_stored_after_a_restart()
     {
@@ -37,7 +30,7 @@ public sealed class PostgreSqlHostTests
         {
             RaisedCard raised;
             string tenantId;
-            var host = await ServerHost.StartAsync(null, Settings(database, "Handoff:Server:Storage:ApplySchema=true"));
+            var host = await ServerHost.StartOnPostgreSqlAsync(database, "Handoff:Server:Storage:ApplySchema=true");
             try
             {
                 var tenant = new TestTenant(host);
@@ -52,7 +45,7 @@ public sealed class PostgreSqlHostTests
             }
 
             // A new process on the same database, this time without ApplySchema: the schema is there.
-            host = await ServerHost.StartAsync(null, Settings(database));
+            host = await ServerHost.StartOnPostgreSqlAsync(database);
             try
             {
                 var contact = (await host.Contacts.GetContactAsync(new GetContactRequest { TenantId = tenantId, ContactId = "c-brandon" })).Contact;
@@ -79,7 +72,7 @@ public sealed class PostgreSqlHostTests
     {
         var refused = $"Host=127.0.0.1;Port={ClosedPort()};Database=handoff;Username=handoff;Password=s3cret-pw";
 
-        var (error, elapsed) = await FailedStartAsync(Settings(refused));
+        var (error, elapsed) = await FailedStartAsync(ServerHost.PostgreSqlSettings(refused));
 
         Assert.StartsWith("Handoff:Server:Storage:PostgreSqlConnectionString: cannot connect to 127.0.0.1:", error.Message);
         Assert.Contains("(Connection refused)", error.Message);
@@ -95,7 +88,7 @@ public sealed class PostgreSqlHostTests
         silent.Start();
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
 
-        var (error, elapsed) = await FailedStartAsync(Settings(
+        var (error, elapsed) = await FailedStartAsync(ServerHost.PostgreSqlSettings(
             $"Host=127.0.0.1;Port={port};Database=handoff;Username=handoff", "Handoff:Server:Storage:ConnectTimeout=00:00:01"));
 
         Assert.Equal($"Handoff:Server:Storage:PostgreSqlConnectionString: cannot connect to 127.0.0.1:{port} (no answer within 1 s)", error.Message.Split(". Check")[0]);
@@ -109,7 +102,7 @@ public sealed class PostgreSqlHostTests
         var database = await server.CreateDatabaseAsync(applySchema: false);
         try
         {
-            var (error, elapsed) = await FailedStartAsync(Settings(database));
+            var (error, elapsed) = await FailedStartAsync(ServerHost.PostgreSqlSettings(database));
 
             var name = new NpgsqlConnectionStringBuilder(database).Database;
             Assert.StartsWith($"Handoff:Server:Storage:PostgreSqlConnectionString: database \"{name}\" on 127.0.0.1:", error.Message);
@@ -127,10 +120,10 @@ public sealed class PostgreSqlHostTests
     [Fact]
     public async Task A_missing_or_malformed_connection_string_is_refused_before_any_connection()
     {
-        var (empty, _) = await FailedStartAsync(Settings(""));
+        var (empty, _) = await FailedStartAsync(ServerHost.PostgreSqlSettings(""));
         Assert.StartsWith("Handoff:Server:Storage:PostgreSqlConnectionString is empty", empty.Message);
 
-        var (malformed, _) = await FailedStartAsync(Settings("Host=127.0.0.1;Password=s3cret-pw;Colour=blue"));
+        var (malformed, _) = await FailedStartAsync(ServerHost.PostgreSqlSettings("Host=127.0.0.1;Password=s3cret-pw;Colour=blue"));
         Assert.Equal("Handoff:Server:Storage:PostgreSqlConnectionString: not a valid Npgsql connection string (Couldn't set colour (Parameter 'colour'))", malformed.Message);
         Assert.DoesNotContain("s3cret-pw", malformed.ToString());
     }

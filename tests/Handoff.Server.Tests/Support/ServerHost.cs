@@ -73,6 +73,18 @@ public sealed class ServerHost : IAsyncDisposable
         return new ServerHost(app, databasePath, grpcPort, grpcWebPort);
     }
 
+    /// <summary>The settings that put a host on the PostgreSQL database <paramref name="connectionString"/>, and <paramref name="more"/>.</summary>
+    public static string[] PostgreSqlSettings(string connectionString, params string[] more) =>
+    [
+        "Handoff:Server:Storage:Provider=PostgreSql",
+        $"Handoff:Server:Storage:PostgreSqlConnectionString={connectionString}",
+        .. more,
+    ];
+
+    /// <summary>Starts a host on the PostgreSQL database <paramref name="connectionString"/>. Extra settings are "key=value" pairs.</summary>
+    public static Task<ServerHost> StartOnPostgreSqlAsync(string connectionString, params string[] settings) =>
+        StartAsync(null, PostgreSqlSettings(connectionString, settings));
+
     /// <summary>Stops this host and starts a new one on the same database file.</summary>
     public async Task<ServerHost> RestartAsync()
     {
