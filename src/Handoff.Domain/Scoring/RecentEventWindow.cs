@@ -13,15 +13,29 @@ public static class RecentEventWindow
     /// at most <see cref="ScoringOptions.MaxRecentEvents"/> of the newest, sorted by time (ties by event id,
     /// so the result does not depend on arrival order).
     /// </summary>
-    public static IReadOnlyList<EngagementEvent> Trim(IEnumerable<EngagementEvent> events, DateTimeOffset now, ScoringOptions options)
+    public static IReadOnlyList<EngagementEvent> Trim(IEnumerable<EngagementEvent> events, DateTimeOffset now, ScoringOptions options) =>
+        Trim(events, e => e, now, options);
+
+    /// <summary>
+    /// The same rule over items that each carry an event (<paramref name="eventOf"/>), so that a caller keeping the
+    /// events together with something else (their stored form) trims both at once.
+    /// </summary>
+    public static List<T> Trim<T>(IEnumerable<T> items, Func<T, EngagementEvent> eventOf, DateTimeOffset now, ScoringOptions options)
     {
-        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(eventOf);
         ArgumentNullException.ThrowIfNull(options);
-        var kept = events
-            .Where(e => e.OccurredAt >= now - options.RecentEventWindow)
-            .OrderBy(e => e.OccurredAt)
-            .ThenBy(e => e.EventId, StringComparer.Ordinal)
+        var oldest = now - options.RecentEventWindow;
+        var kept = items
+            .Where(i => eventOf(i).OccurredAt >= oldest)
+            .OrderBy(i => eventOf(i).OccurredAt)
+            .ThenBy(i => eventOf(i).EventId, StringComparer.Ordinal)
             .ToList();
-        return kept.Count > options.MaxRecentEvents ? kept[^options.MaxRecentEvents..] : kept;
+        if (kept.Count > options.MaxRecentEvents)
+        {
+            kept.RemoveRange(0, kept.Count - options.MaxRecentEvents);
+        }
+
+        return kept;
     }
 }

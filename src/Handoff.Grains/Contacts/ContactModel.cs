@@ -19,6 +19,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 {
     private const string SystemActor = "";
 
+    private List<EngagementEvent>? domainWindow;
+
     public ContactState State { get; } = state;
 
     public void EnsureExists(DateTimeOffset now)
@@ -115,8 +117,13 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             ApplyProfileFacts(e, now);
         }
 
-        var window = RecentEventWindow.Trim(State.RecentEvents.Concat(fresh).Select(e => e.ToDomain()), now, engine.Scoring);
-        State.RecentEvents = window.Select(e => e.ToStored()).ToList();
+        // The window is trimmed as (stored, domain) pairs: what stays keeps both of its objects, only the new events
+        // are mapped, so a hot contact's 200 events are not copied twice over on every batch.
+        var window = RecentEventWindow.Trim(
+            DomainEvents().Select((e, i) => (Stored: State.RecentEvents[i], Domain: e)).Concat(fresh.Select(e => (Stored: e, Domain: e.ToDomain()))),
+            pair => pair.Domain, now, engine.Scoring);
+        State.RecentEvents = window.ConvertAll(pair => pair.Stored);
+        domainWindow = window.ConvertAll(pair => pair.Domain);
         var latest = fresh.Max(e => e.OccurredAt);
         State.Engagement = State.Engagement with
         {
@@ -656,7 +663,11 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
     }
 
-    private List<EngagementEvent> DomainEvents() => State.RecentEvents.Select(e => e.ToDomain()).ToList();
+    /// <summary>
+    /// The recent-event window as domain events, in the order of <see cref="ContactState.RecentEvents"/>, mapped once
+    /// per activation and then kept in step by <see cref="IngestAsync"/>, the only place that changes the window.
+    /// </summary>
+    private IReadOnlyList<EngagementEvent> DomainEvents() => domainWindow ??= State.RecentEvents.ConvertAll(e => e.ToDomain());
 
     private ContactProfile Profile() => new(contactId, State.DisplayName, State.OwnerUserId, State.Stage, State.Phase);
 
