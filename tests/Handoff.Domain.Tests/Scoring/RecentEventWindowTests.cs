@@ -38,4 +38,20 @@ public sealed class RecentEventWindowTests
 
         Assert.Equal([events[1], events[0]], RecentEventWindow.Trim(events, Now, options));
     }
+
+    [Fact]
+    public void Items_carrying_events_are_trimmed_by_the_same_rule_and_keep_what_they_carry()
+    {
+        var options = new ScoringOptions { MaxRecentEvents = 2, RecentEventWindow = TimeSpan.FromDays(30) };
+        var tooOld = Ev.DaysAgo(EventType.EmailOpened, 31);
+        var newest = Ev.HoursAgo(EventType.EmailClicked, 1);
+        var middle = Ev.HoursAgo(EventType.PageViewed, 5);
+        var oldest = Ev.HoursAgo(EventType.EmailOpened, 9);
+        (string Tag, EngagementEvent Event)[] items = [("newest", newest), ("too-old", tooOld), ("oldest", oldest), ("middle", middle)];
+
+        var trimmed = RecentEventWindow.Trim(items, item => item.Event, Now, options);
+
+        Assert.Equal([("middle", middle), ("newest", newest)], trimmed);
+        Assert.Equal(RecentEventWindow.Trim(items.Select(i => i.Event), Now, options), trimmed.Select(i => i.Event));
+    }
 }
