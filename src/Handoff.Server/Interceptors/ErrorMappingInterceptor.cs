@@ -62,25 +62,20 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         SiloUnavailableException or OrleansMessageRejectionException => new RpcException(new Status(StatusCode.Unavailable, "A server of the cluster is going away; the call may not have been applied. Retry if it is safe to.")),
         // A grain did not answer within Orleans' response timeout (an overloaded server): the work may or may not have
         // been done, and a retry is safe for the idempotent calls (ingest by event id, actions by card id).
-        TimeoutException => Overloaded(e, context),
+        TimeoutException => Unavailable(e, context, "The server did not finish in time"),
         // The database refused or dropped a connection (too many clients, a restart, a failover): nothing was
         // acknowledged, and the same call is likely to succeed once the database is back.
-        DbException { IsTransient: true } => StoreUnavailable(e, context),
+        DbException { IsTransient: true } => Unavailable(e, context, "The database is not available right now"),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled.")),
         _ => Unexpected(e, context),
     };
 
-    private RpcException Overloaded(Exception e, ServerCallContext context)
+    /// <summary>A passing condition, logged, answered UNAVAILABLE: the client may retry the call where that is safe.</summary>
+    private RpcException Unavailable(Exception e, ServerCallContext context, string condition)
     {
-        LogTimedOut(e, context.Method);
-        return new RpcException(new Status(StatusCode.Unavailable, "The server did not finish in time; the call may not have been applied. Retry if it is safe to."));
-    }
-
-    private RpcException StoreUnavailable(Exception e, ServerCallContext context)
-    {
-        LogStoreUnavailable(e, context.Method);
-        return new RpcException(new Status(StatusCode.Unavailable, "The database is not available right now; the call may not have been applied. Retry if it is safe to."));
+        LogUnavailable(e, context.Method, condition);
+        return new RpcException(new Status(StatusCode.Unavailable, $"{condition}; the call may not have been applied. Retry if it is safe to."));
     }
 
     private RpcException Unexpected(Exception e, ServerCallContext context)
@@ -89,11 +84,8 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         return new RpcException(new Status(StatusCode.Internal, "Internal error; the server log has the details."));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} timed out inside the server; answered UNAVAILABLE.")]
-    private partial void LogTimedOut(Exception exception, string method);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} could not reach the database; answered UNAVAILABLE.")]
-    private partial void LogStoreUnavailable(Exception exception, string method);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method}: {Condition}; answered UNAVAILABLE.")]
+    private partial void LogUnavailable(Exception exception, string method, string condition);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}.")]
     private partial void LogUnexpected(Exception exception, string method);
