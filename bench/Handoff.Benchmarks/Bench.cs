@@ -177,11 +177,34 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
         return run;
     }
 
-    internal static GrpcChannel Channel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    /// <summary>The key every host the benchmark starts trusts (<see cref="HostProcess.Start"/>), and tokens made with it.</summary>
+    internal static Handoff.Tests.Support.TestCredentials Credentials { get; } = new();
+
+    /// <summary>
+    /// A channel whose calls carry the benchmark's own token (every role in the benchmark's tenant), or none when
+    /// <paramref name="authorize"/> is false (the caller sends a token of its own with each call).
+    /// </summary>
+    internal static GrpcChannel Channel(string address, bool authorize = true)
     {
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-        MaxReceiveMessageSize = 64 * 1024 * 1024,
-    });
+        var options = new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+        };
+        if (authorize)
+        {
+            var token = Credentials.Token(Workload.Tenant, "bench");
+            options.Credentials = Grpc.Core.ChannelCredentials.Create(Grpc.Core.ChannelCredentials.Insecure,
+                Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
+                {
+                    metadata.Add("authorization", $"Bearer {token}");
+                    return Task.CompletedTask;
+                }));
+            options.UnsafeUseInsecureChannelCallCredentials = true;
+        }
+
+        return GrpcChannel.ForAddress(address, options);
+    }
 
     private static double? Mib(long? bytes) => bytes / (1024.0 * 1024.0);
 }

@@ -63,8 +63,8 @@ public sealed class Fanout(Options options, CancellationToken cancellationToken)
                 .Append(new("Handoff:Server:Storage:Provider", provider))
                 .Append(new("Handoff:Server:Storage:SqlitePath", Path.Combine(folder, "handoff.db"))));
             await host.WaitServingAsync(TimeSpan.FromMinutes(2));
-            using var ingest = Channel(host.GrpcAddress);
-            using var control = Channel(host.GrpcAddress);
+            using var ingest = Bench.Channel(host.GrpcAddress);
+            using var control = Bench.Channel(host.GrpcAddress);
 
             // Warm-up (JIT, pools, the raise and notification path on an inbox nobody watches), then the peak.
             var warmUp = Workload.Generate(1_000, 10 * options.Batch, options.Batch, options.Skew, options.Seed + 1, "warm-up-");
@@ -91,7 +91,8 @@ public sealed class Fanout(Options options, CancellationToken cancellationToken)
             // The subscribers, over several channels, each told subscribed by its first message (a heartbeat).
             var subscribing = Stopwatch.StartNew();
             var channelCount = (int)Math.Ceiling((double)options.Inboxes * options.Subscribers / StreamsPerChannel);
-            var channels = Enumerable.Range(0, channelCount).Select(_ => Channel(host.GrpcAddress)).ToList();
+            // Each subscriber watches as its inbox's user, with a token of its own.
+            var channels = Enumerable.Range(0, channelCount).Select(_ => Bench.Channel(host.GrpcAddress, authorize: false)).ToList();
             using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var subscribers = new List<Subscriber>();
             for (var inbox = 0; inbox < options.Inboxes; inbox++)
@@ -266,12 +267,6 @@ public sealed class Fanout(Options options, CancellationToken cancellationToken)
             : throw new InvalidOperationException($"{contacts.Count - acked.Count} of {contacts.Count} raises were not acknowledged.");
     }
 
-    private static GrpcChannel Channel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-        MaxReceiveMessageSize = 64 * 1024 * 1024,
-    });
-
     private static double Ms(long stopwatchTicks) => stopwatchTicks * 1000.0 / Stopwatch.Frequency;
 
     private static double? Mib(long? bytes) => bytes / (1024.0 * 1024.0);
@@ -304,7 +299,7 @@ public sealed class Fanout(Options options, CancellationToken cancellationToken)
                 {
                     TenantId = Workload.Tenant,
                     Inbox = new InboxRef { Kind = InboxKind.User, UserId = User },
-                }, cancellationToken: cancellationToken);
+                }, Bench.Credentials.Headers(Workload.Tenant, User, "agent"), cancellationToken: cancellationToken);
                 await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
                     var now = Stopwatch.GetTimestamp();

@@ -80,6 +80,13 @@ public sealed class HostProcess : IAsyncDisposable
         {
             ["Handoff:Server:GrpcUrl"] = $"http://127.0.0.1:{grpcPort}",
             ["Handoff:Server:GrpcWebUrl"] = $"http://127.0.0.1:{FreePort()}",
+            ["Handoff:Server:ManagementUrl"] = $"http://127.0.0.1:{FreePort()}",
+            ["Handoff:Auth:SigningKey"] = Bench.Credentials.SigningKey,
+            // The benchmark's one identity stands in for every user and service of its tenant: no per-caller rate applies.
+            ["Handoff:Limits:CallsPerSecondPerUser"] = "1000000",
+            ["Handoff:Limits:CallBurstPerUser"] = "1000000",
+            ["Handoff:Limits:CallsPerSecondPerTenant"] = "1000000",
+            ["Handoff:Limits:CallBurstPerTenant"] = "1000000",
             ["Handoff:Server:Silo:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Handoff:Server:Silo:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",

@@ -35,6 +35,14 @@ internal sealed class Args(IEnumerable<string> tokens)
         return value;
     }
 
+    /// <summary>Every value of an option that may be given more than once (--role agent --role admin).</summary>
+    public List<string> Options(string name)
+    {
+        var values = new List<string>();
+        while (Option(name) is { } value) values.Add(value);
+        return values;
+    }
+
     public string Required(string name) => Option(name) ?? throw new UsageException($"{name} is required");
 
     public int? PositiveInt(string name) => Option(name) switch

@@ -1,19 +1,32 @@
+using Grpc.Core;
 using Grpc.Net.Client;
 using Handoff.Protos.V1;
 
 namespace Handoff.Cli;
 
-/// <summary>What every command needs: where the server is, the tenant, who is acting, and Ctrl+C.</summary>
-internal sealed class CliContext(string server, string tenant, string actor, CancellationToken cancel) : IDisposable
+/// <summary>What every command needs: where the server is, the tenant, who is calling, and Ctrl+C.</summary>
+internal sealed class CliContext(string server, string tenant, Identity identity, CancellationToken cancel) : IDisposable
 {
     private GrpcChannel? _channel;
 
+    public string Server => server;
     public string Tenant => tenant;
-    public string Actor => actor;
+    public Identity Identity => identity;
     public CancellationToken Cancel => cancel;
 
-    /// <summary>Opened on first use, so commands that send nothing (ingest --dry-run) need no server.</summary>
-    private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(server);
+    /// <summary>
+    /// Opened on first use, so commands that send nothing (ingest --dry-run) need no server. Every call carries the
+    /// caller's bearer token, fetched once.
+    /// </summary>
+    private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(server, new GrpcChannelOptions
+    {
+        Credentials = ChannelCredentials.Create(
+            server.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+            CallCredentials.FromInterceptor(async (_, metadata) =>
+                metadata.Add("authorization", $"Bearer {await identity.TokenAsync(server, tenant, cancel)}"))),
+        // A token over cleartext is what the development server on loopback speaks; production servers use https.
+        UnsafeUseInsecureChannelCallCredentials = true,
+    });
 
     public ContactService.ContactServiceClient Contacts => new(Channel);
     public HandoffService.HandoffServiceClient Handoffs => new(Channel);

@@ -4,7 +4,7 @@ using Grpc.Core;
 using Handoff.Cli;
 using Handoff.Cli.Commands;
 
-Command[] commands = [.. IngestCommands.All, .. ContactCommands.All, .. HandoffCommands.All, .. InboxCommands.All, .. OutreachCommands.All];
+Command[] commands = [.. IngestCommands.All, .. ContactCommands.All, .. HandoffCommands.All, .. InboxCommands.All, .. OutreachCommands.All, .. TokenCommands.All];
 
 Console.OutputEncoding = Encoding.UTF8;
 using var cts = new CancellationTokenSource();
@@ -21,7 +21,9 @@ try
 {
     server = a.Option("--server") ?? Env("HANDOFF_SERVER") ?? "http://localhost:5080";
     var tenant = a.Option("--tenant") ?? "demo";
-    var actor = a.Option("--actor") ?? Env("USER") ?? "cli";
+    var token = a.Option("--token") ?? Env("HANDOFF_TOKEN");
+    var user = a.Option("--as") ?? Env("USER") ?? "cli";
+    var roles = a.Options("--role");
     var help = a.Flag("--help") | a.Flag("-h");
 
     var group = a.NextWord();
@@ -46,7 +48,7 @@ try
         return help ? 0 : 2;
     }
 
-    using var ctx = new CliContext(server, tenant, actor, cts.Token);
+    using var ctx = new CliContext(server, tenant, new Identity(token, user, roles), cts.Token);
     return await command.Run(ctx, a);
 }
 catch (UsageException ex)
@@ -71,10 +73,12 @@ catch (RpcException ex)
     var status = ex.GetRpcStatus();
     foreach (var v in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
         Console.Error.WriteLine($"  {v.Field}: {v.Description}");
-    foreach (var v in status?.GetDetail<PreconditionFailure>()?.Violations ?? [])
-        Console.Error.WriteLine($"  {v.Subject}: {v.Description}");
+    if (status?.GetDetail<RequestInfo>() is { } request)
+        Console.Error.WriteLine($"  correlation id: {request.RequestId}");
     if (ex.StatusCode == StatusCode.Unavailable)
         Console.Error.WriteLine($"  is the server running at {server}? (set --server or HANDOFF_SERVER)");
+    if (ex.StatusCode == StatusCode.Unauthenticated)
+        Console.Error.WriteLine("  give a valid token with --token or HANDOFF_TOKEN ('handoff-cli token --help' makes one in Development)");
     return 1;
 }
 
@@ -85,11 +89,14 @@ void PrintHelp(TextWriter output)
     output.WriteLine("""
         handoff-cli: a command-line client for the Handoff service (SI Human Handoff cards).
 
-        usage: handoff-cli [--server URL] [--tenant ID] [--actor USER] <command> [arguments]
+        usage: handoff-cli [--server URL] [--tenant ID] [--token JWT | --as USER [--role ROLE]...] <command> [arguments]
 
           --server URL   the gRPC server (plain HTTP/2); default $HANDOFF_SERVER, else http://localhost:5080
           --tenant ID    the workspace; default demo
-          --actor USER   the user recorded in the audit trail; default $USER, else cli
+          --token JWT    the bearer token to call with; default $HANDOFF_TOKEN. Without one, the CLI asks a
+                         server in Development (on this machine) for a token of --as in --tenant with --role
+          --as USER      who you are without --token: the user recorded on your actions; default $USER, else cli
+          --role ROLE    agent, admin or ingest, repeatable; default all three (the walkthrough plays every part)
 
         commands:
         """);

@@ -27,7 +27,7 @@ internal static class ContactCommands
 
     private static async Task<int> Upsert(CliContext ctx, Args a)
     {
-        var request = new UpsertContactRequest { TenantId = ctx.Tenant, ActorUserId = ctx.Actor };
+        var request = new UpsertContactRequest { TenantId = ctx.Tenant };
         if (a.Option("--name") is { } name) request.DisplayName = name;
         if (a.Option("--owner") is { } owner) request.OwnerUserId = Owner(owner);
         if (a.Option("--stage") is { } stage) request.Stage = ProtoEnum.Parse<LifecycleStage>(stage, "--stage");
@@ -69,7 +69,7 @@ internal static class ContactCommands
         var response = await ctx.Contacts.AssignOwnerAsync(new()
         {
             TenantId = ctx.Tenant, ContactId = p[0], OwnerUserId = Owner(p[1]),
-            CardId = await ctx.CardIdAsync(card, p[0], required: false), ActorUserId = ctx.Actor,
+            CardId = await ctx.CardIdAsync(card, p[0], required: false),
         }, cancellationToken: ctx.Cancel);
         Render.Summary(response.Contact);
         return 0;
@@ -88,7 +88,7 @@ internal static class ContactCommands
         var response = await ctx.Contacts.SetAutoEngageAsync(new()
         {
             TenantId = ctx.Tenant, ContactId = p[0], Enabled = enabled,
-            CardId = await ctx.CardIdAsync(card, p[0], required: false), ActorUserId = ctx.Actor,
+            CardId = await ctx.CardIdAsync(card, p[0], required: false),
         }, cancellationToken: ctx.Cancel);
         Render.Summary(response.Contact);
         return 0;

@@ -26,7 +26,7 @@ internal static class HandoffCommands
         var (contactId, cardId) = await Target(ctx, a, required: true);
         var response = await ctx.Handoffs.ResumeAutomationAsync(new()
         {
-            TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId, ActorUserId = ctx.Actor,
+            TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId,
         }, cancellationToken: ctx.Cancel);
         Render.Summary(response.Contact);
         return 0;
@@ -38,7 +38,7 @@ internal static class HandoffCommands
         var (contactId, cardId) = await Target(ctx, a, required: true);
         var response = await ctx.Handoffs.PauseAllOutreachAsync(new()
         {
-            TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId, ActorUserId = ctx.Actor, Reason = reason,
+            TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId, Reason = reason,
         }, cancellationToken: ctx.Cancel);
         Render.Summary(response.Contact);
         return 0;
@@ -49,7 +49,7 @@ internal static class HandoffCommands
         var (contactId, cardId) = await Target(ctx, a, required: false);
         var response = await ctx.Handoffs.ResumeOutreachAsync(new()
         {
-            TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId, ActorUserId = ctx.Actor,
+            TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId,
         }, cancellationToken: ctx.Cancel);
         Render.Summary(response.Contact);
         return 0;

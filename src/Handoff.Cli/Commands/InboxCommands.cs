@@ -99,7 +99,8 @@ internal static class InboxCommands
         var team = a.Flag("--team");
         return (user, unassigned, team) switch
         {
-            (null, false, false) => new() { Kind = InboxKind.User, UserId = ctx.Actor },
+            // The server reads a USER inbox without a user as the caller's own.
+            (null, false, false) => new() { Kind = InboxKind.User },
             (not null, false, false) => new() { Kind = InboxKind.User, UserId = user },
             (null, true, false) => new() { Kind = InboxKind.Unassigned },
             (null, false, true) => new() { Kind = InboxKind.Team },
@@ -107,5 +108,7 @@ internal static class InboxCommands
         };
     }
 
-    private static string Describe(InboxRef inbox) => inbox.Kind == InboxKind.User ? $"inbox of {inbox.UserId}" : $"{ProtoEnum.Words(inbox.Kind)} inbox";
+    private static string Describe(InboxRef inbox) => inbox.Kind == InboxKind.User
+        ? inbox.UserId.Length > 0 ? $"inbox of {inbox.UserId}" : "your inbox"
+        : $"{ProtoEnum.Words(inbox.Kind)} inbox";
 }

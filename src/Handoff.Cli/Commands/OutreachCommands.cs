@@ -24,7 +24,7 @@ internal static class OutreachCommands
     {
         var request = new QueueMessageRequest
         {
-            TenantId = ctx.Tenant, ActorUserId = ctx.Actor,
+            TenantId = ctx.Tenant,
             Source = ProtoEnum.Parse<MessageSource>(a.Required("--source"), "--source"),
             Channel = ProtoEnum.Parse<Channel>(a.Required("--channel"), "--channel"),
             Body = a.Required("--body"),

@@ -1,14 +1,20 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.AspNetCore.Server.Model;
 using Grpc.AspNetCore.Web;
 using Handoff.Grains;
+using Handoff.Server.Errors;
 using Handoff.Server.Ingest;
 using Handoff.Server.Interceptors;
+using Handoff.Server.Limits;
 using Handoff.Server.Observability;
 using Handoff.Server.Recovery;
+using Handoff.Server.Security;
 using Handoff.Server.Services;
 using Handoff.Server.Storage;
 using Handoff.Server.Summaries;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace Handoff.Server.Hosting;
@@ -29,27 +35,48 @@ public static class HandoffServer
         configure?.Invoke(builder);
 
         var options = builder.Configuration.GetSection(HandoffServerOptions.Section).Get<HandoffServerOptions>() ?? new HandoffServerOptions();
+        var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
         builder.Services.Configure<HandoffServerOptions>(builder.Configuration.GetSection(HandoffServerOptions.Section));
         builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection(IngestOptions.Section));
         builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
         builder.Services.Configure<RecoveryOptions>(builder.Configuration.GetSection(RecoveryOptions.Section));
+        builder.Services.Configure<LimitOptions>(builder.Configuration.GetSection(LimitOptions.Section));
 
-        ConfigureKestrel(builder, options);
+        ConfigureKestrel(builder, options, TlsCertificate.Load(options));
         ConfigureSilo(builder, options);
         builder.AddHandoffObservability();
+        builder.AddHandoffSecurity();
         builder.Services.AddHandoffSummaries(builder.Configuration);
         builder.Services.AddHandoffGrainServices(builder.Configuration);
 
         builder.Services.AddSingleton<InFlightCalls>();
         // Drains in StoppingAsync, before any hosted service stops: running calls finish before the server and silo go.
         builder.Services.AddHostedService<ShutdownDrain>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<StackTraceBudget>();
+        builder.Services.AddSingleton<ErrorLog>();
+        builder.Services.AddSingleton<CallerLimits>();
         builder.Services.AddGrpc(grpc =>
         {
+            grpc.MaxReceiveMessageSize = api.MaxReceiveMessageSize;
+            // Outermost first: a draining server turns calls away before anything else; every error leaves through the
+            // error mapping; a caller past its rate is stopped before its request is looked at.
             grpc.Interceptors.Add<InFlightCallInterceptor>();
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<CallRateInterceptor>();
+            grpc.Interceptors.Add<RequestScopeInterceptor>();
         });
-        builder.Services.AddGrpcReflection();
+        var reflection = options.Reflection ?? builder.Environment.IsDevelopment();
+        if (reflection)
+        {
+            builder.Services.AddGrpcReflection();
+        }
+
         builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        // Every service is bound with request parsing that answers a malformed body INVALID_ARGUMENT (instead of
+        // grpc-dotnet's UNKNOWN); it replaces the standard binder, registered by the AddGrpc* calls above.
+        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictParsingServiceMethodProvider<>));
         builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(options.CorsOrigins)
             .AllowAnyMethod()
@@ -62,32 +89,76 @@ public static class HandoffServer
 
         var app = builder.Build();
         app.UseHandoffObservability();
+        app.UseManagementListener(options);
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        // CORS answers a browser's preflight before authentication, which must not ask a preflight for a token.
         app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGrpcService<ContactGrpcService>().RequireCors(CorsPolicy);
         app.MapGrpcService<HandoffGrpcService>().RequireCors(CorsPolicy);
         app.MapGrpcService<IngestGrpcService>().RequireCors(CorsPolicy);
         app.MapGrpcService<NotificationGrpcService>().RequireCors(CorsPolicy);
         app.MapGrpcService<OutreachGrpcService>().RequireCors(CorsPolicy);
-        app.MapGrpcReflectionService();
-        app.MapGrpcHealthChecksService().RequireCors(CorsPolicy);
+        if (reflection)
+        {
+            app.MapGrpcReflectionService().AllowAnonymous();
+        }
+
+        app.MapGrpcHealthChecksService().RequireCors(CorsPolicy).AllowAnonymous();
+        app.MapDevelopmentTokens();
         return app;
     }
 
-    private static void ConfigureKestrel(WebApplicationBuilder builder, HandoffServerOptions options)
+    /// <summary>
+    /// The management listener serves only what is meant for operators: <see cref="HandoffObservability.MetricsPath"/>
+    /// (answered before this, when Prometheus is on) and the development token endpoint; never the API.
+    /// </summary>
+    private static void UseManagementListener(this WebApplication app, HandoffServerOptions options)
     {
+        var port = Url(options.ManagementUrl).Port;
+        var developmentTokens = DevelopmentTokens.Enabled(app);
+        app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort == port && !(developmentTokens && context.Request.Path == DevelopmentTokens.Path))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, HandoffServerOptions options, X509Certificate2? certificate)
+    {
+        var ports = new[] { options.GrpcUrl, options.GrpcWebUrl, options.ManagementUrl }.Select(url => Url(url).Port).ToList();
+        if (ports.Distinct().Count() != ports.Count)
+        {
+            throw new HandoffStartupException(
+                $"{HandoffServerOptions.Section}: GrpcUrl, GrpcWebUrl and ManagementUrl need three different ports; they are {string.Join(", ", ports)}.");
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Cleartext HTTP/2 needs an HTTP/2-only endpoint (no TLS means no protocol negotiation); browsers
-            // speak gRPC-Web over HTTP/1.1, so they get an endpoint of their own.
-            Listen(kestrel, options.GrpcUrl, HttpProtocols.Http2);
-            Listen(kestrel, options.GrpcWebUrl, HttpProtocols.Http1);
+            // Cleartext HTTP/2 needs an HTTP/2-only endpoint (no TLS means no protocol negotiation); browsers speak
+            // gRPC-Web over HTTP/1.1, so they get an endpoint of their own. With TLS, ALPN lets it offer HTTP/2 too.
+            Listen(kestrel, options.GrpcUrl, HttpProtocols.Http2, certificate);
+            Listen(kestrel, options.GrpcWebUrl, IsHttps(options.GrpcWebUrl) ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1, certificate);
+            Listen(kestrel, options.ManagementUrl, HttpProtocols.Http1, certificate);
         });
 
-        static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+        static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, X509Certificate2? certificate)
         {
-            var uri = new Uri(url);
-            Action<ListenOptions> configure = listen => listen.Protocols = protocols;
+            var uri = Url(url);
+            Action<ListenOptions> configure = listen =>
+            {
+                listen.Protocols = protocols;
+                if (IsHttps(url))
+                {
+                    listen.UseHttps(certificate!);
+                }
+            };
             if (uri.Host is "localhost")
             {
                 kestrel.ListenLocalhost(uri.Port, configure);
@@ -101,7 +172,15 @@ public static class HandoffServer
                 kestrel.Listen(IPAddress.Parse(uri.Host), uri.Port, configure);
             }
         }
+
+        static bool IsHttps(string url) => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
     }
+
+    private static Uri Url(string url) =>
+        Uri.TryCreate(url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new HandoffStartupException($"{HandoffServerOptions.Section}: '{url}' is not an http:// or https:// URL with a host and a port.");
 
     private static void ConfigureSilo(WebApplicationBuilder builder, HandoffServerOptions options)
     {

@@ -5,11 +5,23 @@ public sealed class HandoffServerOptions
 {
     public const string Section = "Handoff:Server";
 
-    /// <summary>Plain gRPC (HTTP/2 without TLS, also gRPC-Web over HTTP/2).</summary>
+    /// <summary>Plain gRPC: HTTP/2 (cleartext for http://, TLS for https://, see <see cref="Tls"/>).</summary>
     public string GrpcUrl { get; set; } = "http://127.0.0.1:5080";
 
-    /// <summary>gRPC-Web for browsers over HTTP/1.1.</summary>
+    /// <summary>gRPC-Web for browsers: HTTP/1.1 (and HTTP/2 for https://).</summary>
     public string GrpcWebUrl { get; set; } = "http://127.0.0.1:5081";
+
+    /// <summary>
+    /// The operations listener: Prometheus <c>/metrics</c> and, in Development, the token endpoint. Only on loopback by
+    /// default: it is not meant for browsers or for the internet.
+    /// </summary>
+    public string ManagementUrl { get; set; } = "http://127.0.0.1:5082";
+
+    /// <summary>Serve gRPC server reflection (for grpcurl, Postman, buf curl). Empty: on in Development only.</summary>
+    public bool? Reflection { get; set; }
+
+    /// <summary>The certificate of the https:// listeners.</summary>
+    public TlsOptions Tls { get; set; } = new();
 
     /// <summary>Browser origins allowed to call over gRPC-Web.</summary>
     public string[] CorsOrigins { get; set; } = ["http://localhost:5173", "http://127.0.0.1:5173"];
@@ -141,6 +153,13 @@ public sealed class IngestOptions
     /// </summary>
     public int MaxBatchesInFlight { get; set; } = 64;
 
+    /// <summary>Attributes one event may carry; an event with more is rejected (reported in the acknowledgement).</summary>
+    public int MaxAttributesPerEvent { get; set; } = 32;
+
+    public int MaxAttributeKeyLength { get; set; } = 64;
+
+    public int MaxAttributeValueLength { get; set; } = 1000;
+
     /// <summary>How long an IngestBatch call waits for a place among <see cref="MaxBatchesInFlight"/>.</summary>
     public TimeSpan AdmissionWait { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -184,6 +203,15 @@ public sealed class ApiOptions
 
     public int MaxMessageBodyLength { get; set; } = 20000;
 
+    /// <summary>Sequence numbers one MarkNotificationsRead call may name (up_to_sequence marks any number at once).</summary>
+    public int MaxSequencesPerMark { get; set; } = 1000;
+
+    /// <summary>The largest request message accepted, in bytes; a larger one is refused RESOURCE_EXHAUSTED before it is read.</summary>
+    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Stack traces written at warning or error level per minute; past it, failures are logged in one line each and counted.</summary>
+    public int StackTracesPerMinute { get; set; } = 10;
+
     /// <summary>How often a notification stream renews its subscription with the inbox.</summary>
     public TimeSpan WatchRenewInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -205,7 +233,7 @@ public sealed class ObservabilityOptions
 {
     public const string Section = "Handoff:Observability";
 
-    /// <summary>Serve the metrics in the Prometheus text format at <c>/metrics</c> on the gRPC-Web (HTTP/1.1) endpoint.</summary>
+    /// <summary>Serve the metrics in the Prometheus text format at <c>/metrics</c> on the management listener (Handoff:Server:ManagementUrl).</summary>
     public bool Prometheus { get; set; } = true;
 
     /// <summary>

@@ -25,12 +25,12 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
     IOptions<ContactOptions> contacts, TimeProvider time, IngestMetrics metrics)
 {
     /// <summary>One batch just received: validated, stored, and counted (handoff.ingest.* metrics). The outcome is the acknowledgement.</summary>
-    public async Task<BatchOutcome> ProcessAsync(string tenantId, IReadOnlyList<V1.EngagementEvent> events)
+    public async Task<BatchOutcome> ProcessAsync(string tenantId, string batchId, IReadOnlyList<V1.EngagementEvent> events)
     {
         var timing = metrics.Received();
         try
         {
-            ValidateBatch(tenantId, events.Count);
+            ValidateBatch(tenantId, batchId, events.Count);
             var outcome = await IngestAsync(tenantId, events);
             timing.Acknowledged(outcome);
             return outcome;
@@ -42,10 +42,11 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
         }
     }
 
-    public void ValidateBatch(string tenantId, int eventCount)
+    public void ValidateBatch(string tenantId, string batchId, int eventCount)
     {
         new RequestValidator(api.Value)
             .TenantId(tenantId)
+            .OptionalId(batchId, "batch_id")
             .Check(eventCount <= ingest.Value.MaxBatchSize, "events", $"must hold at most {ingest.Value.MaxBatchSize} events")
             .ThrowIfInvalid();
     }
@@ -143,6 +144,9 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
             .Known(e.Channel, $"{path}.channel")
             .Check(e.Text.Length <= ingest.Value.MaxTextLength, $"{path}.text", $"must be at most {ingest.Value.MaxTextLength} characters")
             .OptionalId(e.Feature, $"{path}.feature")
+            .Check(e.Attributes.Count <= ingest.Value.MaxAttributesPerEvent, $"{path}.attributes", $"must hold at most {ingest.Value.MaxAttributesPerEvent} entries")
+            .Check(e.Attributes.Count == 0 || AttributesFit(e.Attributes), $"{path}.attributes",
+                $"keys must be at most {ingest.Value.MaxAttributeKeyLength} and values at most {ingest.Value.MaxAttributeValueLength} characters")
             .OptionalId(e.OwnerUserId, $"{path}.owner_user_id")
             .Known(e.Stage, $"{path}.stage")
             .Known(e.Phase, $"{path}.phase")
@@ -159,5 +163,18 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
         }
 
         return validator;
+    }
+
+    private bool AttributesFit(Google.Protobuf.Collections.MapField<string, string> attributes)
+    {
+        foreach (var (key, value) in attributes)
+        {
+            if (key.Length > ingest.Value.MaxAttributeKeyLength || value.Length > ingest.Value.MaxAttributeValueLength)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

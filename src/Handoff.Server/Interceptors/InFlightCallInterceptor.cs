@@ -36,7 +36,7 @@ public sealed class InFlightCallInterceptor(InFlightCalls calls) : Interceptor
 
     private Registration? Enter(ServerCallContext context)
     {
-        if (!context.Method.StartsWith("/handoff.", StringComparison.Ordinal))
+        if (!ApiMethods.IsApi(context.Method))
         {
             return null;
         }

@@ -21,7 +21,7 @@ public static class HandoffObservability
     /// <summary>The meter Orleans records its instruments on (orleans-catalog-*, orleans-storage-*, ...).</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    /// <summary>Where Prometheus scrapes, on the gRPC-Web (HTTP/1.1) endpoint.</summary>
+    /// <summary>Where Prometheus scrapes, on the management listener.</summary>
     public const string MetricsPath = "/metrics";
 
     /// <summary>The name the OpenTelemetry SDK registers its metrics listener under (IMetricsBuilder rules).</summary>
@@ -84,7 +84,7 @@ public static class HandoffObservability
         return builder;
     }
 
-    /// <summary>Serves <see cref="MetricsPath"/> on the gRPC-Web endpoint when Prometheus is on. Call first on the built app.</summary>
+    /// <summary>Serves <see cref="MetricsPath"/> on the management listener when Prometheus is on. Call first on the built app.</summary>
     public static WebApplication UseHandoffObservability(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -93,9 +93,9 @@ public static class HandoffObservability
             return app;
         }
 
-        // By the port the request came in on rather than the Host header, which a proxy may rewrite. The HTTP/2-only
-        // gRPC endpoint does not serve it: Prometheus scrapes over HTTP/1.1.
-        var port = new Uri(app.Services.GetRequiredService<IOptions<HandoffServerOptions>>().Value.GrpcWebUrl).Port;
+        // By the port the request came in on rather than the Host header, which a proxy may rewrite: the public
+        // listeners never serve it.
+        var port = new Uri(app.Services.GetRequiredService<IOptions<HandoffServerOptions>>().Value.ManagementUrl).Port;
         app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
             context.Connection.LocalPort == port && context.Request.Path == MetricsPath);
         return app;

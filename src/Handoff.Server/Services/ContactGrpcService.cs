@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Handoff.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
 using Handoff.Grains.Contacts;
 using Handoff.Protos.V1;
@@ -13,6 +15,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
 {
     private const int MaxDisplayNameLength = 200;
 
+    [Authorize(Policy = HandoffPolicies.ContactSync)]
     public override async Task<UpsertContactResponse> UpsertContact(UpsertContactRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
@@ -35,6 +38,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
         return new UpsertContactResponse { Contact = contact.ToProto() };
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<GetContactResponse> GetContact(GetContactRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId).ThrowIfInvalid();
@@ -42,6 +46,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
         return new GetContactResponse { Contact = contact.ToProto() };
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<SetAutoEngageResponse> SetAutoEngage(SetAutoEngageRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
@@ -52,6 +57,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
         return new SetAutoEngageResponse { Contact = contact.ToProto() };
     }
 
+    [Authorize(Policy = HandoffPolicies.AssignOwners)]
     public override async Task<AssignOwnerResponse> AssignOwner(AssignOwnerRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
@@ -63,6 +69,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
         return new AssignOwnerResponse { Contact = contact.ToProto() };
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<GetContactHistoryResponse> GetContactHistory(GetContactHistoryRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)

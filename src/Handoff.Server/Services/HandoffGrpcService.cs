@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Handoff.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
@@ -12,6 +14,7 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
 {
     private const int MaxReasonLength = 500;
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<GetHandoffCardResponse> GetHandoffCard(GetHandoffCardRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId).ThrowIfInvalid();
@@ -24,6 +27,7 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
         return new GetHandoffCardResponse { Card = contact.Card.ToProto() };
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<ResumeAutomationResponse> ResumeAutomation(ResumeAutomationRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
@@ -34,6 +38,7 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
         return new ResumeAutomationResponse { Contact = contact.ToProto() };
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<PauseAllOutreachResponse> PauseAllOutreach(PauseAllOutreachRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
@@ -46,6 +51,7 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
         return new PauseAllOutreachResponse { Contact = contact.ToProto() };
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<ResumeOutreachResponse> ResumeOutreach(ResumeOutreachRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
@@ -56,6 +62,7 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
         return new ResumeOutreachResponse { Contact = contact.ToProto() };
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<ListActiveHandoffsResponse> ListActiveHandoffs(ListActiveHandoffsRequest request, ServerCallContext context)
     {
         new RequestValidator(api.Value)

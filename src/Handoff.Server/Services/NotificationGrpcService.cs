@@ -1,7 +1,10 @@
 using Grpc.Core;
+using Handoff.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
+using Handoff.Server.Limits;
 using Handoff.Server.Mapping;
 using Handoff.Server.Notifications;
 using Handoff.Server.Validation;
@@ -9,9 +12,10 @@ using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Services;
 
-public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOptions> api, IHostApplicationLifetime lifetime, TimeProvider time)
+public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOptions> api, CallerLimits limits, IHostApplicationLifetime lifetime, TimeProvider time)
     : NotificationService.NotificationServiceBase
 {
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<ListNotificationsResponse> ListNotifications(ListNotificationsRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.Inbox)
@@ -30,12 +34,14 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
         return response;
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task WatchNotifications(WatchNotificationsRequest request,
         IServerStreamWriter<WatchNotificationsResponse> responseStream, ServerCallContext context)
     {
         Validate(request.TenantId, request.Inbox)
             .Check(request.AfterSequence >= 0, "after_sequence", "must not be negative")
             .ThrowIfInvalid();
+        using var place = limits.Watch(context.Caller());
         var watch = new InboxWatch(grains, api.Value, time, request.TenantId, request.Inbox.ToAddress());
         // A watch lasts until the subscriber leaves or the server stops; it then ends cleanly and the subscriber
         // resumes elsewhere from its last sequence number.
@@ -54,10 +60,13 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
         }
     }
 
+    [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<MarkNotificationsReadResponse> MarkNotificationsRead(MarkNotificationsReadRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.Inbox)
             .Check(request.UpToSequence >= 0, "up_to_sequence", "must not be negative")
+            .Check(request.Sequences.Count <= api.Value.MaxSequencesPerMark, "sequences",
+                $"must name at most {api.Value.MaxSequencesPerMark} notifications (up_to_sequence marks any number)")
             .Check(request.Sequences.All(s => s > 0), "sequences", "must all be positive")
             .Check(request.Sequences.Count > 0 || request.UpToSequence > 0, "sequences", "or up_to_sequence is required")
             .ThrowIfInvalid();

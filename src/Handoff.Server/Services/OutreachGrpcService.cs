@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Handoff.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
 using Handoff.Grains.Contacts;
 using Handoff.Protos.V1;
@@ -13,6 +15,7 @@ public sealed class OutreachGrpcService(IGrainFactory grains, IOptions<ApiOption
 {
     private const int MaxSubjectLength = 500;
 
+    [Authorize(Policy = HandoffPolicies.Outreach)]
     public override async Task<QueueMessageResponse> QueueMessage(QueueMessageRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
@@ -40,6 +43,7 @@ public sealed class OutreachGrpcService(IGrainFactory grains, IOptions<ApiOption
         return new QueueMessageResponse { Message = queued.ToProto(request.ContactId) };
     }
 
+    [Authorize(Policy = HandoffPolicies.Outreach)]
     public override async Task<ListMessagesResponse> ListMessages(ListMessagesRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
@@ -53,6 +57,7 @@ public sealed class OutreachGrpcService(IGrainFactory grains, IOptions<ApiOption
         return response;
     }
 
+    [Authorize(Policy = HandoffPolicies.Outreach)]
     public override async Task<CheckOutreachResponse> CheckOutreach(CheckOutreachRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId).Specified(request.Source, "source").ThrowIfInvalid();
@@ -64,6 +69,7 @@ public sealed class OutreachGrpcService(IGrainFactory grains, IOptions<ApiOption
         };
     }
 
+    [Authorize(Policy = HandoffPolicies.SendOutreach)]
     public override async Task<ClaimDueMessagesResponse> ClaimDueMessages(ClaimDueMessagesRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId).PageSize(request.MaxMessages, "max_messages").ThrowIfInvalid();

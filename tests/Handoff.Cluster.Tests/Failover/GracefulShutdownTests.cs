@@ -60,7 +60,7 @@ public sealed class GracefulShutdownTests(ClusterDatabaseFixture database, ITest
         var stopTime = stopwatch.Elapsed;
         await sending;
 
-        var reader = new ContactService.ContactServiceClient(cluster.Silos[0].Channel);
+        var reader = new ContactService.ContactServiceClient(cluster.Silos[0].Invoker);
         long found = 0;
         foreach (var contactId in plan.Contacts)
         {

@@ -119,7 +119,7 @@ public sealed class SiloCrashTests(ClusterDatabaseFixture database, ITestOutputH
     }
 
     private static async Task<Contact> GetContactAsync(SiloProcess silo, string contactId, TimeSpan? timeout = null) =>
-        (await new ContactService.ContactServiceClient(silo.Channel).GetContactAsync(
+        (await new ContactService.ContactServiceClient(silo.Invoker).GetContactAsync(
             new GetContactRequest { TenantId = Tenant, ContactId = contactId },
             deadline: DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30)))).Contact;
 
@@ -140,7 +140,7 @@ public sealed class SiloCrashTests(ClusterDatabaseFixture database, ITestOutputH
 
     private static async Task<int> CountHistoryAsync(SiloProcess silo, string contactId, HistoryEntryKind kind)
     {
-        var history = await new ContactService.ContactServiceClient(silo.Channel).GetContactHistoryAsync(
+        var history = await new ContactService.ContactServiceClient(silo.Invoker).GetContactHistoryAsync(
             new GetContactHistoryRequest { TenantId = Tenant, ContactId = contactId, PageSize = 500 });
         return history.Entries.Count(e => e.Kind == kind);
     }

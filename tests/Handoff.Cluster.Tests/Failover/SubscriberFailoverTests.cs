@@ -38,7 +38,7 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
 
         // Notifications go out after the acknowledgement. One owed by a contact of the killed server goes out once the
         // cluster has declared that server dead and crash recovery has woken its contacts: wait for every one.
-        var survivor = new NotificationService.NotificationServiceClient(cluster.Silos[1].Channel);
+        var survivor = new NotificationService.NotificationServiceClient(cluster.Silos[1].Invoker);
         long last;
         while ((last = (await survivor.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = Unassigned })).LastSequence) < HotContacts)
         {
@@ -91,7 +91,7 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
                 var after = received.Count == 0 ? 0 : received[^1];
                 try
                 {
-                    using var call = new NotificationService.NotificationServiceClient(silo.Channel).WatchNotifications(
+                    using var call = new NotificationService.NotificationServiceClient(silo.Invoker).WatchNotifications(
                         new WatchNotificationsRequest { TenantId = Tenant, Inbox = Unassigned, AfterSequence = after },
                         cancellationToken: cancellationToken);
                     await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))

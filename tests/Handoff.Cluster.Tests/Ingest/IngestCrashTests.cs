@@ -96,7 +96,7 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
             var events = batches.Sum(b => b.Events.Count);
             Assert.All(batches, b => Assert.Equal(b.Events.Count, againAcks[b.BatchId].AcceptedCount + againAcks[b.BatchId].DuplicateCount));
             var expected = batches.SelectMany(b => b.Events).GroupBy(e => e.ContactId).ToDictionary(g => g.Key, g => g.Count());
-            var contacts = new ContactService.ContactServiceClient(host.Channel);
+            var contacts = new ContactService.ContactServiceClient(host.Invoker);
             long counted = 0, wrong = 0;
             foreach (var (contactId, count) in expected)
             {
@@ -146,7 +146,8 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
     {
         try
         {
-            using var call = new IngestService.IngestServiceClient(host.Channel).IngestEvents(cancellationToken: cancellationToken);
+            using var call = new IngestService.IngestServiceClient(host.Invoker).IngestEvents(
+                SiloProcess.Credentials.Headers(Tenant), cancellationToken: cancellationToken);
             var sending = Task.Run(async () =>
             {
                 foreach (var batch in batches)

@@ -54,7 +54,7 @@ public sealed class IngestClient(IReadOnlyList<SiloProcess> silos, int workers, 
             var silo = PickSilo();
             try
             {
-                var ack = await new IngestService.IngestServiceClient(silo.Channel)
+                var ack = await new IngestService.IngestServiceClient(silo.Invoker)
                     .IngestBatchAsync(batch, deadline: DateTime.UtcNow + callTimeout, cancellationToken: cancellationToken);
                 Assert.Empty(ack.Rejected);
                 foreach (var e in batch.Events)

@@ -23,6 +23,7 @@ public sealed class SiloProcess : IAsyncDisposable
         GrpcPort = grpcPort;
         SiloPort = siloPort;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Invoker = Credentials.ForRequestTenant(Channel.CreateCallInvoker());
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -35,7 +36,14 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int SiloPort { get; }
 
+    /// <summary>The key every host of the test run trusts (one cluster's silos share it), and tokens made with it.</summary>
+    public static TestCredentials Credentials { get; } = new();
+
+    /// <summary>The channel as it is: health checks need no token.</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>Calls on <see cref="Channel"/> with a token of every role for the tenant their request names.</summary>
+    public Grpc.Core.CallInvoker Invoker { get; }
 
     public bool HasExited => process.HasExited;
 
@@ -82,6 +90,13 @@ public sealed class SiloProcess : IAsyncDisposable
             $"Handoff:Server:GrpcWebUrl=http://127.0.0.1:{webPort}",
             $"Handoff:Server:Silo:SiloPort={siloPort}",
             $"Handoff:Server:Silo:GatewayPort={gatewayPort}",
+            $"Handoff:Server:ManagementUrl=http://127.0.0.1:{FreePort()}",
+            Credentials.Setting,
+            // One test identity stands in for every user and service of a busy tenant: it gets the whole tenant's rate.
+            "Handoff:Limits:CallsPerSecondPerUser=1000000",
+            "Handoff:Limits:CallBurstPerUser=1000000",
+            "Handoff:Limits:CallsPerSecondPerTenant=1000000",
+            "Handoff:Limits:CallBurstPerTenant=1000000",
             "Logging:LogLevel:Default=Warning",
         }.Concat(settings))
         {

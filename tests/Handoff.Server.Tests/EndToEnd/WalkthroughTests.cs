@@ -18,6 +18,12 @@ public sealed class WalkthroughTests : IAsyncLifetime
 
     private ServerHost host = null!;
 
+    /// <summary>The CRM sync and SI's pipeline: a service account of the tenant.</summary>
+    private HostClients Crm => host.As(Tenant, "crm-sync", "ingest");
+
+    /// <summary>Alice, the owner: a salesperson.</summary>
+    private HostClients Alice => host.As(Tenant, "alice", "agent");
+
     public async Task InitializeAsync() => host = await ServerHost.StartAsync();
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -26,21 +32,21 @@ public sealed class WalkthroughTests : IAsyncLifetime
     public async Task The_walkthrough_raises_a_card_survives_a_restart_and_hands_control_back_to_SI()
     {
         // 1. The contact, as the CRM knows it.
-        var upserted = await host.Contacts.UpsertContactAsync(new UpsertContactRequest
+        var upserted = await Crm.Contacts.UpsertContactAsync(new UpsertContactRequest
         {
             TenantId = Tenant, ContactId = Contact, DisplayName = "Brandon Lee", OwnerUserId = "alice",
-            Stage = LifecycleStage.Sql, Phase = PipelinePhase.Win, ActorUserId = "crm-sync",
+            Stage = LifecycleStage.Sql, Phase = PipelinePhase.Win,
         });
         Assert.Null(upserted.Contact.Card);
 
         // Alice watches her inbox from the start.
         using var watchCancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        using var watch = host.Notifications.WatchNotifications(
+        using var watch = Alice.Notifications.WatchNotifications(
             new WatchNotificationsRequest { TenantId = Tenant, Inbox = AliceInbox, AfterSequence = 0 }, cancellationToken: watchCancel.Token);
 
         // SI has messages waiting for Brandon, and Alice one of her own.
-        await QueueAsync("si-1", MessageSource.Si, "Webinar tips for your team");
-        await QueueAsync("manual-1", MessageSource.Manual, "Looking forward to Thursday - Alice");
+        await QueueAsync(Crm, "si-1", MessageSource.Si, "Webinar tips for your team");
+        await QueueAsync(Alice, "manual-1", MessageSource.Manual, "Looking forward to Thursday - Alice");
 
         // 2. Five days of engagement, ingested as the README does (shifted so the newest event is now).
         var (events, errors) = EventFile.Read(SamplePath());
@@ -51,7 +57,7 @@ public sealed class WalkthroughTests : IAsyncLifetime
         Assert.Empty(ack.Rejected);
 
         // 3. The card is on the sidebar, with a summary built from Brandon's data.
-        var contact = (await host.Contacts.GetContactAsync(new GetContactRequest { TenantId = Tenant, ContactId = Contact })).Contact;
+        var contact = (await Alice.Contacts.GetContactAsync(new GetContactRequest { TenantId = Tenant, ContactId = Contact })).Contact;
         var card = contact.Card;
         Assert.NotNull(card);
         Assert.Equal(CardStatus.Active, card.Status);
@@ -73,14 +79,14 @@ public sealed class WalkthroughTests : IAsyncLifetime
         var live = watch.ResponseStream.Current.Notification;
         Assert.Equal(card.CardId, live.CardId);
         Assert.Equal(NotificationPriority.High, live.Priority);
-        var inbox = await host.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = AliceInbox });
+        var inbox = await Alice.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = AliceInbox });
         Assert.Equal(live.Sequence, Assert.Single(inbox.Notifications).Sequence);
         Assert.Equal(1, inbox.UnreadCount);
 
         // 5. Alice pauses all outreach while she calls Brandon herself.
-        var paused = (await host.Handoffs.PauseAllOutreachAsync(new PauseAllOutreachRequest
+        var paused = (await Alice.Handoffs.PauseAllOutreachAsync(new PauseAllOutreachRequest
         {
-            TenantId = Tenant, ContactId = Contact, CardId = card.CardId, ActorUserId = "alice", Reason = "Calling him myself",
+            TenantId = Tenant, ContactId = Contact, CardId = card.CardId, Reason = "Calling him myself",
         })).Contact;
         Assert.True(paused.OutreachPause.Paused);
         Assert.Equal(CardStatus.Active, paused.Card.Status);
@@ -90,31 +96,31 @@ public sealed class WalkthroughTests : IAsyncLifetime
         // 6. The server restarts: everything acknowledged is still there.
         watch.Dispose();
         host = await host.RestartAsync();
-        var afterRestart = (await host.Contacts.GetContactAsync(new GetContactRequest { TenantId = Tenant, ContactId = Contact })).Contact;
+        var afterRestart = (await Alice.Contacts.GetContactAsync(new GetContactRequest { TenantId = Tenant, ContactId = Contact })).Contact;
         Assert.Equal(card.CardId, afterRestart.Card.CardId);
         Assert.Equal(CardStatus.Active, afterRestart.Card.Status);
         Assert.True(afterRestart.OutreachPause.Paused);
         Assert.Equal("alice", afterRestart.OutreachPause.PausedByUserId);
         Assert.Equal(2, (await ListMessagesAsync()).Count(m => m.Status == MessageStatus.Held));
-        var inboxAfter = await host.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = AliceInbox });
+        var inboxAfter = await Alice.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = AliceInbox });
         Assert.Equal(live.Sequence, Assert.Single(inboxAfter.Notifications).Sequence);
 
         // The pipeline replays the same file: nothing is counted twice.
-        var replay = await host.Ingest.IngestBatchAsync(Batch("replay", events));
+        var replay = await Crm.Ingest.IngestBatchAsync(Batch("replay", events));
         Assert.Equal(0, replay.AcceptedCount);
         Assert.Equal(events.Count, replay.DuplicateCount);
 
         // 7. A stale screen cannot act on the card.
-        var stale = await Assert.ThrowsAsync<RpcException>(() => host.Handoffs.ResumeAutomationAsync(new ResumeAutomationRequest
+        var stale = await Assert.ThrowsAsync<RpcException>(() => Alice.Handoffs.ResumeAutomationAsync(new ResumeAutomationRequest
         {
-            TenantId = Tenant, ContactId = Contact, CardId = "an-older-card", ActorUserId = "alice",
+            TenantId = Tenant, ContactId = Contact, CardId = "an-older-card",
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, stale.StatusCode);
 
         // 8. Resume SI Automation: card resolved, SI back on, held messages released, notification resolved.
-        var resumed = (await host.Handoffs.ResumeAutomationAsync(new ResumeAutomationRequest
+        var resumed = (await Alice.Handoffs.ResumeAutomationAsync(new ResumeAutomationRequest
         {
-            TenantId = Tenant, ContactId = Contact, CardId = card.CardId, ActorUserId = "alice",
+            TenantId = Tenant, ContactId = Contact, CardId = card.CardId,
         })).Contact;
         Assert.Equal(CardStatus.Resolved, resumed.Card.Status);
         Assert.Equal(CardResolution.Resumed, resumed.Card.Resolution);
@@ -124,24 +130,26 @@ public sealed class WalkthroughTests : IAsyncLifetime
         Assert.Equal(Recommendation.ContinueAutomation, resumed.Engagement.Recommendation);
         Assert.True((await CheckAsync(MessageSource.Si)).Allowed);
         Assert.All(await ListMessagesAsync(), m => Assert.Equal(MessageStatus.Queued, m.Status));
-        var resolvedInbox = await host.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = AliceInbox });
+        var resolvedInbox = await Alice.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = AliceInbox });
         Assert.True(Assert.Single(resolvedInbox.Notifications).Resolved);
-        var active = await host.Handoffs.ListActiveHandoffsAsync(new ListActiveHandoffsRequest { TenantId = Tenant });
+        var active = await Alice.Handoffs.ListActiveHandoffsAsync(new ListActiveHandoffsRequest { TenantId = Tenant });
         Assert.Empty(active.Handoffs);
 
         // The sender now gets both messages, once.
-        var claimed = await host.Outreach.ClaimDueMessagesAsync(new ClaimDueMessagesRequest { TenantId = Tenant, ContactId = Contact });
+        var claimed = await Crm.Outreach.ClaimDueMessagesAsync(new ClaimDueMessagesRequest { TenantId = Tenant, ContactId = Contact });
         Assert.Equal(["manual-1", "si-1"], claimed.Messages.Select(m => m.MessageId).Order());
-        Assert.Empty((await host.Outreach.ClaimDueMessagesAsync(new ClaimDueMessagesRequest { TenantId = Tenant, ContactId = Contact })).Messages);
+        Assert.Empty((await Crm.Outreach.ClaimDueMessagesAsync(new ClaimDueMessagesRequest { TenantId = Tenant, ContactId = Contact })).Messages);
 
         // 9. The audit trail tells the whole story, in order.
-        var history = await host.Contacts.GetContactHistoryAsync(new GetContactHistoryRequest { TenantId = Tenant, ContactId = Contact, PageSize = 100 });
+        var history = await Alice.Contacts.GetContactHistoryAsync(new GetContactHistoryRequest { TenantId = Tenant, ContactId = Contact, PageSize = 100 });
         var kinds = history.Entries.Select(e => e.Kind).ToList();
         Assert.Equal(
             [HistoryEntryKind.OwnerAssigned, HistoryEntryKind.CardRaised, HistoryEntryKind.OutreachPaused,
              HistoryEntryKind.AutomationResumed, HistoryEntryKind.CardResolved],
             kinds);
         Assert.Equal("alice", history.Entries.Single(e => e.Kind == HistoryEntryKind.OutreachPaused).ActorUserId);
+        Assert.Equal("alice", history.Entries.Single(e => e.Kind == HistoryEntryKind.AutomationResumed).ActorUserId);
+        Assert.Equal("crm-sync", history.Entries.Single(e => e.Kind == HistoryEntryKind.OwnerAssigned).ActorUserId);
     }
 
     private static string SamplePath()
@@ -158,7 +166,7 @@ public sealed class WalkthroughTests : IAsyncLifetime
 
     private async Task<IngestEventsResponse> IngestStreamAsync(IReadOnlyList<EngagementEvent> events)
     {
-        using var call = host.Ingest.IngestEvents();
+        using var call = Crm.Ingest.IngestEvents();
         var request = new IngestEventsRequest { TenantId = Tenant, BatchId = "walkthrough-1" };
         request.Events.AddRange(events);
         await call.RequestStream.WriteAsync(request);
@@ -177,15 +185,15 @@ public sealed class WalkthroughTests : IAsyncLifetime
         return request;
     }
 
-    private async Task QueueAsync(string id, MessageSource source, string body) =>
-        await host.Outreach.QueueMessageAsync(new QueueMessageRequest
+    private static async Task QueueAsync(HostClients caller, string id, MessageSource source, string body) =>
+        await caller.Outreach.QueueMessageAsync(new QueueMessageRequest
         {
             TenantId = Tenant, ContactId = Contact, MessageId = id, Source = source, Channel = Channel.Email, Body = body,
         });
 
     private async Task<CheckOutreachResponse> CheckAsync(MessageSource source) =>
-        await host.Outreach.CheckOutreachAsync(new CheckOutreachRequest { TenantId = Tenant, ContactId = Contact, Source = source });
+        await Crm.Outreach.CheckOutreachAsync(new CheckOutreachRequest { TenantId = Tenant, ContactId = Contact, Source = source });
 
     private async Task<IReadOnlyList<OutreachMessage>> ListMessagesAsync() =>
-        (await host.Outreach.ListMessagesAsync(new ListMessagesRequest { TenantId = Tenant, ContactId = Contact })).Messages;
+        (await Alice.Outreach.ListMessagesAsync(new ListMessagesRequest { TenantId = Tenant, ContactId = Contact })).Messages;
 }

@@ -39,25 +39,27 @@ public sealed class JsonLogTests
     public async Task A_raised_and_a_resolved_card_are_logged_with_tenant_contact_card_and_reasons_as_JSON_fields()
     {
         var captured = new CapturingLoggerProvider();
-        var grpcPort = FreePort();
+        var grpcPort = ServerHost.FreePort();
+        var credentials = new TestCredentials();
         var app = HandoffServer.Build(
-            Args($"--Handoff:Server:GrpcUrl=http://127.0.0.1:{grpcPort}", "--Handoff:Observability:JsonLogs=true", "--Logging:LogLevel:Handoff.Grains=Information"),
+            ServerHost.ThrowawayArgs(credentials, $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{grpcPort}", "--Handoff:Observability:JsonLogs=true", "--Logging:LogLevel:Handoff.Grains=Information"),
             builder => builder.Logging.AddProvider(captured));
         await app.StartAsync();
         try
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            var invoker = credentials.ForRequestTenant(channel.CreateCallInvoker());
             var tenantId = ServerFixture.NewTenant();
-            var contacts = new ContactService.ContactServiceClient(channel);
+            var contacts = new ContactService.ContactServiceClient(invoker);
             await contacts.UpsertContactAsync(new UpsertContactRequest
             {
                 TenantId = tenantId, ContactId = "c-1", OwnerUserId = "alice", Stage = LifecycleStage.Sql, Phase = PipelinePhase.Win,
             });
             var batch = new IngestBatchRequest { TenantId = tenantId, BatchId = "b-1" };
             batch.Events.AddRange(new ProtoEvents("c-1").RisingBuyer());
-            await new IngestService.IngestServiceClient(channel).IngestBatchAsync(batch);
+            await new IngestService.IngestServiceClient(invoker).IngestBatchAsync(batch);
             var card = (await contacts.GetContactAsync(new GetContactRequest { TenantId = tenantId, ContactId = "c-1" })).Contact.Card;
-            await new HandoffService.HandoffServiceClient(channel).ResumeAutomationAsync(new ResumeAutomationRequest
+            await new HandoffService.HandoffServiceClient(invoker).ResumeAutomationAsync(new ResumeAutomationRequest
             {
                 TenantId = tenantId, ContactId = "c-1", CardId = card.CardId, ActorUserId = "alice",
             });
@@ -90,27 +92,8 @@ public sealed class JsonLogTests
     }
 
     /// <summary>The arguments ServerHost starts a host with (free loopback ports, a new SQLite file); later ones win.</summary>
-    private static string[] Args(params string[] more)
-    {
-        var path = ServerHost.NewDatabasePath();
-        return
-        [
-            $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{FreePort()}",
-            $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{FreePort()}",
-            $"--Handoff:Server:Storage:SqlitePath={path}",
-            $"--Handoff:Server:Silo:SiloPort={FreePort()}",
-            $"--Handoff:Server:Silo:GatewayPort={FreePort()}",
-            "--Logging:LogLevel:Default=Warning",
-            .. more,
-        ];
-    }
+    private static string[] Args(params string[] more) => ServerHost.ThrowawayArgs(null, more);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>One log entry as the logger received it: its fields, and a way to write it through a console formatter.</summary>
     private sealed record CapturedEntry(string Category, LogLevel Level, IReadOnlyDictionary<string, string?> Fields, Func<ConsoleFormatter, string> Render)

@@ -22,7 +22,7 @@ public sealed class MetricsTests
     private const string StorageReads = "orleans_storage_read_latency_milliseconds_count";
 
     [Fact]
-    public async Task Ingest_outcomes_and_card_transitions_are_counted_and_scraped_from_the_grpc_web_endpoint()
+    public async Task Ingest_outcomes_and_card_transitions_are_counted_and_scraped_from_the_management_listener()
     {
         await using var host = await ServerHost.StartAsync();
         var tenant = new TestTenant(host);
@@ -34,12 +34,12 @@ public sealed class MetricsTests
         // 10 new events, one of them sent twice in the batch, one invalid event; then a batch refused whole.
         var ack = await tenant.IngestAsync([.. events, events[0], invalid], "b-1");
         Assert.Equal((10, 1, 1), (ack.AcceptedCount, ack.DuplicateCount, ack.Rejected.Count));
-        var refused = await Assert.ThrowsAsync<RpcException>(() => host.Ingest.IngestBatchAsync(new IngestBatchRequest { TenantId = "", BatchId = "b-2" }).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => host.Ingest.IngestBatchAsync(new IngestBatchRequest { TenantId = tenant.Id, BatchId = new string('b', 300) }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         var card = (await tenant.GetContactAsync("c-1")).Card;
         Assert.Equal(CardStatus.Active, card.Status);
 
-        var scrape = await PrometheusScrape.UntilAsync(host.GrpcWebAddress, s => s.Value(Raised) == 1, "the card raised");
+        var scrape = await PrometheusScrape.UntilAsync(host.ManagementAddress, s => s.Value(Raised) == 1, "the card raised");
         Assert.Equal(10, scrape.Value(Events, ("outcome", "accepted")));
         Assert.Equal(1, scrape.Value(Events, ("outcome", "duplicate")));
         Assert.Equal(1, scrape.Value(Events, ("outcome", "rejected")));
@@ -54,7 +54,7 @@ public sealed class MetricsTests
 
         await host.Handoffs.ResumeAutomationAsync(new ResumeAutomationRequest { TenantId = tenant.Id, ContactId = "c-1", CardId = card.CardId, ActorUserId = "alice" });
 
-        scrape = await PrometheusScrape.UntilAsync(host.GrpcWebAddress, s => s.Value(Resolved) == 1, "the card resolved");
+        scrape = await PrometheusScrape.UntilAsync(host.ManagementAddress, s => s.Value(Resolved) == 1, "the card resolved");
         Assert.Equal(1, scrape.Value(Raised));
         Assert.Equal(0, scrape.Value(Active));
     }
@@ -68,7 +68,7 @@ public sealed class MetricsTests
         // Orleans' meter is one per process: other hosts of the test run may add to it, hence sums and "at least".
         var contact = ("grain_type", "contact");
         (string, string)[] contactState = [("state_name", "contact"), ("provider_type_name", nameof(OneWriterGrainStorage))];
-        var scrape = await PrometheusScrape.UntilAsync(host.GrpcWebAddress,
+        var scrape = await PrometheusScrape.UntilAsync(host.ManagementAddress,
             s => s.Sum("orleans_grains", contact) >= 1 && s.Sum(StorageWrites, contactState) >= 1 && s.Sum(StorageReads, contactState) >= 1,
             "a contact grain active and its state read and written");
 
@@ -78,14 +78,22 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task The_metrics_are_served_on_the_grpc_web_endpoint_only()
+    public async Task The_metrics_are_served_on_the_management_listener_only()
     {
         await using var host = await ServerHost.StartAsync();
         using var http2 = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact, Timeout = Streams.Patience };
+        using var http1 = new HttpClient { Timeout = Streams.Patience };
 
         using var onGrpc = await http2.GetAsync(new Uri(host.GrpcAddress, "/metrics"));
+        using var onGrpcWeb = await http1.GetAsync(new Uri(host.GrpcWebAddress, "/metrics"));
+        // The management listener serves operators only: the API is not reachable through it.
+        using var apiOnManagement = await http1.PostAsync(new Uri(host.ManagementAddress, "/handoff.v1.ContactService/GetContact"),
+            new ByteArrayContent([0, 0, 0, 0, 0]) { Headers = { { "content-type", "application/grpc-web" } } });
 
-        Assert.Equal(HttpStatusCode.NotFound, onGrpc.StatusCode);
-        Assert.Contains("target_info", (await PrometheusScrape.GetAsync(host.GrpcWebAddress)).Text, StringComparison.Ordinal);
+        Assert.False(onGrpc.IsSuccessStatusCode, $"/metrics on the gRPC listener answered {onGrpc.StatusCode}");
+        Assert.False(onGrpcWeb.IsSuccessStatusCode, $"/metrics on the gRPC-Web listener answered {onGrpcWeb.StatusCode}");
+        Assert.DoesNotContain("target_info", await onGrpcWeb.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, apiOnManagement.StatusCode);
+        Assert.Contains("target_info", (await PrometheusScrape.GetAsync(host.ManagementAddress)).Text, StringComparison.Ordinal);
     }
 }

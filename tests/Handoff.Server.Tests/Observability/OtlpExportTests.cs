@@ -32,7 +32,7 @@ public sealed class OtlpExportTests
 
         // Prometheus off: nothing is served at /metrics.
         using var http = new HttpClient { Timeout = Streams.Patience };
-        using var scrape = await http.GetAsync(new Uri(host.GrpcWebAddress, "/metrics"));
+        using var scrape = await http.GetAsync(new Uri(host.ManagementAddress, "/metrics"));
         Assert.Equal(HttpStatusCode.NotFound, scrape.StatusCode);
     }
 

@@ -8,7 +8,7 @@ namespace Handoff.Server.Tests.Observability;
 public sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 
 /// <summary>
-/// What Prometheus would read from the host: GET /metrics over HTTP/1.1 on the gRPC-Web endpoint, parsed from the
+/// What Prometheus would read from the host: GET /metrics over HTTP/1.1 on the management listener, parsed from the
 /// text format. Waits on conditions with a deadline instead of sleeping (the exporter caches a scrape briefly).
 /// </summary>
 public sealed class PrometheusScrape

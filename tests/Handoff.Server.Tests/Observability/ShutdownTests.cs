@@ -41,13 +41,13 @@ public sealed class ShutdownTests
 
         var request = new IngestBatchRequest { TenantId = tenant.Id, BatchId = "running" };
         request.Events.AddRange(new ProtoEvents("c-1").RisingBuyer());
-        var running = new IngestService.IngestServiceClient(channel).IngestBatchAsync(request).ResponseAsync;
+        var running = new IngestService.IngestServiceClient(host.Credentials.ForRequestTenant(channel.CreateCallInvoker())).IngestBatchAsync(request).ResponseAsync;
         await model.FirstRequest.WaitAsync(Streams.Patience);
 
         var stopping = host.DisposeAsync().AsTask();
 
         await UntilAsync(async () => (await CheckAsync(health)).Status == ServingStatus.NotServing, "health NOT_SERVING while draining");
-        var turnedAway = await Assert.ThrowsAsync<RpcException>(() => new ContactService.ContactServiceClient(channel)
+        var turnedAway = await Assert.ThrowsAsync<RpcException>(() => new ContactService.ContactServiceClient(host.Credentials.ForRequestTenant(channel.CreateCallInvoker()))
             .GetContactAsync(new GetContactRequest { TenantId = tenant.Id, ContactId = "c-1" }, deadline: DateTime.UtcNow + Streams.Patience).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, turnedAway.StatusCode);
         Assert.False(running.IsCompleted, "The running call ended before the language model answered.");
@@ -67,7 +67,7 @@ public sealed class ShutdownTests
         using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
         var tenant = new TestTenant(host);
         await tenant.RaiseCardAsync("c-1", owner: "alice");
-        using var watch = new NotificationService.NotificationServiceClient(channel).WatchNotifications(
+        using var watch = new NotificationService.NotificationServiceClient(host.Credentials.ForRequestTenant(channel.CreateCallInvoker())).WatchNotifications(
             new WatchNotificationsRequest { TenantId = tenant.Id, Inbox = TestTenant.UserInbox("alice") });
         Assert.Equal("c-1", (await watch.ResponseStream.NextAsync()).Notification.ContactId);
 

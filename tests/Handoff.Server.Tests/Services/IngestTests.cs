@@ -112,7 +112,7 @@ public sealed class IngestTests(ServerFixture fixture)
     {
         var tenant = new TestTenant(fixture.Host);
         var events = new ProtoEvents("c-1");
-        using var call = Ingest.IngestEvents(deadline: DateTime.UtcNow + Streams.Patience);
+        using var call = Ingest.IngestEvents(tenant.Auth, deadline: DateTime.UtcNow + Streams.Patience);
 
         // Three batches of 1, 2 and 3 events go out before any ack is read.
         for (var i = 1; i <= 3; i++)
@@ -143,7 +143,7 @@ public sealed class IngestTests(ServerFixture fixture)
     {
         var tenant = new TestTenant(fixture.Host);
         var events = new ProtoEvents("c-1");
-        using var call = Ingest.IngestEvents(deadline: DateTime.UtcNow + Streams.Patience);
+        using var call = Ingest.IngestEvents(tenant.Auth, deadline: DateTime.UtcNow + Streams.Patience);
         var first = events.Opened(TimeSpan.FromHours(1));
 
         await call.RequestStream.WriteAsync(new IngestEventsRequest { TenantId = tenant.Id, BatchId = "one", Events = { first } });
@@ -174,7 +174,7 @@ public sealed class IngestTests(ServerFixture fixture)
         // The first connection sends everything and drops after two acknowledgements.
         using (var cancel = new CancellationTokenSource())
         {
-            using var call = Ingest.IngestEvents(deadline: DateTime.UtcNow + Streams.Patience, cancellationToken: cancel.Token);
+            using var call = Ingest.IngestEvents(tenant.Auth, deadline: DateTime.UtcNow + Streams.Patience, cancellationToken: cancel.Token);
             foreach (var batch in batches)
             {
                 await call.RequestStream.WriteAsync(batch);
@@ -186,7 +186,7 @@ public sealed class IngestTests(ServerFixture fixture)
         }
 
         // The second sends every batch again; each event is acknowledged as new or as sent before.
-        using (var call = Ingest.IngestEvents(deadline: DateTime.UtcNow + Streams.Patience))
+        using (var call = Ingest.IngestEvents(tenant.Auth, deadline: DateTime.UtcNow + Streams.Patience))
         {
             foreach (var batch in batches)
             {
@@ -238,7 +238,7 @@ public sealed class IngestTests(ServerFixture fixture)
     {
         var tenant = new TestTenant(fixture.Host);
         var events = new ProtoEvents("c-1");
-        using var call = Ingest.IngestEvents(deadline: DateTime.UtcNow + Streams.Patience);
+        using var call = Ingest.IngestEvents(tenant.Auth, deadline: DateTime.UtcNow + Streams.Patience);
         await call.RequestStream.WriteAsync(new IngestEventsRequest { TenantId = tenant.Id, BatchId = "ok", Events = { events.Opened(TimeSpan.FromHours(1)) } });
         Assert.Equal("ok", (await call.ResponseStream.NextAsync()).BatchId);
 
@@ -262,7 +262,7 @@ public sealed class IngestTests(ServerFixture fixture)
         var unary = await Ingest.IngestBatchAsync(new IngestBatchRequest { TenantId = tenant.Id, BatchId = "empty-1" });
         Assert.Equal(("empty-1", 0, 0, 0), (unary.BatchId, unary.AcceptedCount, unary.DuplicateCount, unary.Rejected.Count));
 
-        using var call = Ingest.IngestEvents(deadline: DateTime.UtcNow + Streams.Patience);
+        using var call = Ingest.IngestEvents(tenant.Auth, deadline: DateTime.UtcNow + Streams.Patience);
         await call.RequestStream.WriteAsync(new IngestEventsRequest { TenantId = tenant.Id, BatchId = "empty-2" });
         await call.RequestStream.CompleteAsync();
         var ack = await call.ResponseStream.NextAsync();

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Handoff.Server.Tests.Support;
 using Handoff.Domain.Summary;
 using Handoff.Grains;
 using Handoff.Server.Hosting;
@@ -135,22 +134,5 @@ public sealed class SummaryWiringTests
         Assert.Contains("Handoff:Summary:LanguageModel:Endpoint must be set", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Free loopback ports and a throwaway database, so a host that did start would harm nothing.</summary>
-    private static string[] HostArgs(params string[] extra) =>
-    [
-        $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{FreePort()}",
-        $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{FreePort()}",
-        $"--Handoff:Server:Storage:SqlitePath={Path.Combine(Path.GetTempPath(), "handoff-server-tests", $"{Guid.NewGuid():N}.db")}",
-        $"--Handoff:Server:Silo:SiloPort={FreePort()}",
-        $"--Handoff:Server:Silo:GatewayPort={FreePort()}",
-        "--Logging:LogLevel:Default=Warning",
-        .. extra,
-    ];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static string[] HostArgs(params string[] extra) => ServerHost.ThrowawayArgs(null, extra);
 }

@@ -14,6 +14,9 @@ public sealed class TestTenant(ServerHost host)
 
     public ServerHost Host { get; } = host;
 
+    /// <summary>The authorization header of a token with every role in this tenant, for calls that name their tenant only in a stream.</summary>
+    public Grpc.Core.Metadata Auth => Host.Credentials.Headers(Id);
+
     public static InboxRef UserInbox(string userId) => new() { Kind = InboxKind.User, UserId = userId };
 
     public static InboxRef UnassignedInbox => new() { Kind = InboxKind.Unassigned };

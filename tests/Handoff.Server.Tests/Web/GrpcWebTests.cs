@@ -34,7 +34,7 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
         await tenant.UpsertContactAsync("c-1", owner: "alice", displayName: "Brandon Lee");
         using var web = WebChannel(mode, out var versions);
 
-        var contact = (await new ContactService.ContactServiceClient(web).GetContactAsync(
+        var contact = (await new ContactService.ContactServiceClient(Authorized(web)).GetContactAsync(
             new GetContactRequest { TenantId = tenant.Id, ContactId = "c-1" })).Contact;
 
         Assert.Equal(("c-1", "Brandon Lee", "alice"), (contact.ContactId, contact.DisplayName, contact.OwnerUserId));
@@ -46,7 +46,7 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
     public async Task Errors_reach_the_browser_with_their_status_and_the_offending_field()
     {
         using var web = WebChannel(GrpcWebMode.GrpcWebText, out _);
-        var client = new ContactService.ContactServiceClient(web);
+        var client = new ContactService.ContactServiceClient(Authorized(web));
 
         await RpcAssert.FailsAsync(StatusCode.NotFound, () => client.GetContactAsync(
             new GetContactRequest { TenantId = ServerFixture.NewTenant(), ContactId = "nobody" }).ResponseAsync);
@@ -60,7 +60,7 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
         var tenant = new TestTenant(fixture.Host);
         await tenant.RaiseCardAsync("c-1", owner: "alice");
         using var web = WebChannel(GrpcWebMode.GrpcWebText, out _);
-        using var watch = new NotificationService.NotificationServiceClient(web).WatchNotifications(
+        using var watch = new NotificationService.NotificationServiceClient(Authorized(web)).WatchNotifications(
             new WatchNotificationsRequest { TenantId = tenant.Id, Inbox = TestTenant.UserInbox("alice") });
 
         Assert.Equal("c-1", (await watch.ResponseStream.NextAsync()).Notification.ContactId);
@@ -95,7 +95,7 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
         var tenant = new TestTenant(fixture.Host);
         await tenant.UpsertContactAsync("c-1", displayName: "Brandon Lee");
 
-        using var response = await http.SendAsync(GrpcWebPost(AllowedOrigin, new GetContactRequest { TenantId = tenant.Id, ContactId = "c-1" }));
+        using var response = await http.SendAsync(GrpcWebPost(AllowedOrigin, new GetContactRequest { TenantId = tenant.Id, ContactId = "c-1" }, TokenFor(tenant.Id)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(AllowedOrigin, Header(response, "Access-Control-Allow-Origin"));
@@ -112,15 +112,43 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
     [Fact]
     public async Task A_failed_grpc_web_post_carries_the_rich_status_in_headers_a_script_may_read()
     {
-        using var response = await http.SendAsync(GrpcWebPost(AllowedOrigin, new GetContactRequest { TenantId = ServerFixture.NewTenant() }));
+        var tenant = ServerFixture.NewTenant();
+        using var response = await http.SendAsync(GrpcWebPost(AllowedOrigin, new GetContactRequest { TenantId = tenant }, TokenFor(tenant)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(AllowedOrigin, Header(response, "Access-Control-Allow-Origin"));
         Assert.Contains("grpc-status-details-bin", Header(response, "Access-Control-Expose-Headers")!, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(((int)StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "grpc-status"));
-        var details = Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(PadBase64(Header(response, "grpc-status-details-bin")!)));
-        var badRequest = details.Details.Single().Unpack<Google.Rpc.BadRequest>();
+        var details = DetailsOf(response);
+        var badRequest = Assert.Single(details.Details, d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>();
         Assert.Contains(badRequest.FieldViolations, v => v.Field == "contact_id");
+        Assert.Single(details.Details, d => d.Is(Google.Rpc.RequestInfo.Descriptor));
+    }
+
+    [Theory]
+    [InlineData(null, "needs a bearer token")]
+    [InlineData("not-a-jwt", "not a well-formed JWT")]
+    public async Task A_grpc_web_post_without_a_valid_token_is_UNAUTHENTICATED_in_headers_a_script_may_read(string? token, string explained)
+    {
+        using var response = await http.SendAsync(GrpcWebPost(AllowedOrigin, new GetContactRequest { TenantId = ServerFixture.NewTenant(), ContactId = "c-1" }, token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(AllowedOrigin, Header(response, "Access-Control-Allow-Origin"));
+        var exposed = Header(response, "Access-Control-Expose-Headers")!;
+        Assert.Contains("grpc-status", exposed, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("grpc-message", exposed, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(((int)StatusCode.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "grpc-status"));
+        Assert.Contains(explained, Uri.UnescapeDataString(Header(response, "grpc-message")!), StringComparison.Ordinal);
+        Assert.Single(DetailsOf(response).Details, d => d.Is(Google.Rpc.RequestInfo.Descriptor));
+    }
+
+    [Fact]
+    public async Task A_grpc_web_client_without_a_token_gets_UNAUTHENTICATED()
+    {
+        using var web = WebChannel(GrpcWebMode.GrpcWebText, out _);
+
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => new ContactService.ContactServiceClient(web).GetContactAsync(
+            new GetContactRequest { TenantId = ServerFixture.NewTenant(), ContactId = "c-1" }).ResponseAsync);
     }
 
     [Fact]
@@ -131,6 +159,13 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
         Assert.False(response.Headers.Contains("Access-Control-Expose-Headers"));
     }
+
+    private CallInvoker Authorized(GrpcChannel channel) => fixture.Host.Credentials.ForRequestTenant(channel.CreateCallInvoker());
+
+    private string TokenFor(string tenant) => fixture.Host.Credentials.Token(tenant);
+
+    private static Google.Rpc.Status DetailsOf(HttpResponseMessage response) =>
+        Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(PadBase64(Header(response, "grpc-status-details-bin")!)));
 
     /// <summary>A gRPC-Web channel to the HTTP/1.1 endpoint; <paramref name="versions"/> records the HTTP version of each response.</summary>
     private GrpcChannel WebChannel(GrpcWebMode mode, out List<Version> versions)
@@ -155,7 +190,7 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
         return request;
     }
 
-    private static HttpRequestMessage GrpcWebPost(string origin, IMessage message)
+    private static HttpRequestMessage GrpcWebPost(string origin, IMessage message, string? token = null)
     {
         var payload = message.ToByteArray();
         var frame = new byte[5 + payload.Length];
@@ -165,6 +200,11 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc-web+proto");
         request.Headers.Add("Origin", origin);
         request.Headers.Add("X-Grpc-Web", "1");
+        if (token is not null)
+        {
+            request.Headers.Add("Authorization", $"Bearer {token}");
+        }
+
         return request;
     }
 

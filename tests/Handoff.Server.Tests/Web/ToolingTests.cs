@@ -1,11 +1,15 @@
 using Google.Protobuf.Reflection;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
+using Grpc.Core;
 using Handoff.Server.Tests.Support;
 
 namespace Handoff.Server.Tests.Web;
 
-/// <summary>What operators and tools (grpcurl, grpc_health_probe, load balancers) rely on.</summary>
+/// <summary>
+/// What operators and tools (grpcurl, grpc_health_probe, load balancers) rely on. Health answers anyone; reflection is
+/// served in Development, or wherever Handoff:Server:Reflection turns it on.
+/// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class ToolingTests(ServerFixture fixture)
 {
@@ -26,9 +30,23 @@ public sealed class ToolingTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Server_reflection_lists_the_five_handoff_services()
+    public async Task Server_reflection_is_off_by_default_outside_Development()
     {
-        var services = await ReflectAsync(new ServerReflectionRequest { ListServices = "" });
+        var reflection = new ServerReflection.ServerReflectionClient(fixture.Host.Invoker);
+        using var call = reflection.ServerReflectionInfo(fixture.Host.Credentials.Headers("t-1"), DateTime.UtcNow + Streams.Patience);
+
+        // The server answers at once, before anything is sent: no such service here.
+        await RpcAssert.FailsAsync(StatusCode.Unimplemented, () => call.ResponseStream.NextAsync());
+    }
+
+    [Theory]
+    [InlineData("Handoff:Server:Reflection=true")]
+    [InlineData("environment=Development")]
+    public async Task Server_reflection_lists_the_five_handoff_services_to_a_caller_without_a_token(string setting)
+    {
+        await using var host = await ServerHost.StartAsync(null, setting);
+
+        var services = await ReflectAsync(host, new ServerReflectionRequest { ListServices = "" });
 
         var names = services.ListServicesResponse.Service.Select(s => s.Name).ToList();
         Assert.Superset(HandoffServices.ToHashSet(), names.ToHashSet());
@@ -38,7 +56,9 @@ public sealed class ToolingTests(ServerFixture fixture)
     [Fact]
     public async Task Server_reflection_serves_the_proto_files_so_tools_can_build_requests()
     {
-        var response = await ReflectAsync(new ServerReflectionRequest { FileContainingSymbol = "handoff.v1.ContactService" });
+        await using var host = await ServerHost.StartAsync(null, "Handoff:Server:Reflection=true");
+
+        var response = await ReflectAsync(host, new ServerReflectionRequest { FileContainingSymbol = "handoff.v1.ContactService" });
 
         var files = response.FileDescriptorResponse.FileDescriptorProto
             .Select(bytes => FileDescriptorProto.Parser.ParseFrom(bytes))
@@ -48,9 +68,9 @@ public sealed class ToolingTests(ServerFixture fixture)
         Assert.Contains("GetContact", contactFile.Service.Single().Method.Select(m => m.Name));
     }
 
-    private async Task<ServerReflectionResponse> ReflectAsync(ServerReflectionRequest request)
+    private static async Task<ServerReflectionResponse> ReflectAsync(ServerHost host, ServerReflectionRequest request)
     {
-        var reflection = new ServerReflection.ServerReflectionClient(fixture.Host.Channel);
+        var reflection = new ServerReflection.ServerReflectionClient(host.Channel);
         using var call = reflection.ServerReflectionInfo(deadline: DateTime.UtcNow + Streams.Patience);
         await call.RequestStream.WriteAsync(request);
         await call.RequestStream.CompleteAsync();
