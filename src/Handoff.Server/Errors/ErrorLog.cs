@@ -5,9 +5,9 @@ namespace Handoff.Server.Errors;
 /// <summary>
 /// One log line for every error a client is answered, with the correlation id the client got in google.rpc.RequestInfo.
 /// Errors the client caused are logged without a stack trace (information; a cancelled call at debug); failures of
-/// the server with one, within the <see cref="StackTraceBudget"/>.
+/// the server with one, which the <see cref="BudgetedLoggerProvider"/> writes within the <see cref="StackTraceBudget"/>.
 /// </summary>
-public sealed partial class ErrorLog(ILogger<ErrorLog> logger, StackTraceBudget budget)
+public sealed partial class ErrorLog(ILogger<ErrorLog> logger)
 {
     public void Answered(string method, StatusCode code, string detail, string correlationId)
     {
@@ -22,30 +22,12 @@ public sealed partial class ErrorLog(ILogger<ErrorLog> logger, StackTraceBudget 
     }
 
     /// <summary>A passing condition of the server (a timeout, a database away): warning.</summary>
-    public void Unavailable(string method, string condition, Exception exception, string correlationId)
-    {
-        if (budget.Take(exception) is { } traced)
-        {
-            LogUnavailable(traced, method, condition, correlationId);
-        }
-        else
-        {
-            LogUnavailableUntraced(method, condition, exception.GetType().Name, correlationId);
-        }
-    }
+    public void Unavailable(string method, string condition, Exception exception, string correlationId) =>
+        LogUnavailable(exception, method, condition, correlationId);
 
     /// <summary>A failure nobody planned for: error, the trace the way to find it.</summary>
-    public void Unexpected(string method, Exception exception, string correlationId)
-    {
-        if (budget.Take(exception) is { } traced)
-        {
-            LogUnexpected(traced, method, correlationId);
-        }
-        else
-        {
-            LogUnexpectedUntraced(method, exception.GetType().Name, exception.Message, correlationId);
-        }
-    }
+    public void Unexpected(string method, Exception exception, string correlationId) =>
+        LogUnexpected(exception, method, correlationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} answered {StatusCode}: {Detail} [correlation id {CorrelationId}]")]
     private partial void LogAnswered(string method, StatusCode statusCode, string detail, string correlationId);
@@ -56,12 +38,6 @@ public sealed partial class ErrorLog(ILogger<ErrorLog> logger, StackTraceBudget 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method}: {Condition}; answered UNAVAILABLE [correlation id {CorrelationId}]")]
     private partial void LogUnavailable(Exception exception, string method, string condition, string correlationId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method}: {Condition} ({ExceptionType}; stack trace budget spent); answered UNAVAILABLE [correlation id {CorrelationId}]")]
-    private partial void LogUnavailableUntraced(string method, string condition, string exceptionType, string correlationId);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}; answered INTERNAL [correlation id {CorrelationId}]")]
     private partial void LogUnexpected(Exception exception, string method, string correlationId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error in {Method}: {ExceptionType}: {ExceptionMessage} (stack trace budget spent); answered INTERNAL [correlation id {CorrelationId}]")]
-    private partial void LogUnexpectedUntraced(string method, string exceptionType, string exceptionMessage, string correlationId);
 }

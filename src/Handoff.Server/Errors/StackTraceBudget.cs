@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Handoff.Grains;
 using Handoff.Server.Hosting;
@@ -8,11 +9,15 @@ namespace Handoff.Server.Errors;
 
 /// <summary>
 /// How many stack traces the host writes at warning or error level per minute (<see cref="ApiOptions.StackTracesPerMinute"/>):
-/// past it, failures are logged in one line without the trace, and counted (<c>handoff.log.stack_traces_suppressed</c>),
-/// so that no stream of requests can flood the log.
+/// past it, failures are logged in one line without the trace (<see cref="BudgetedLoggerProvider"/>), and counted
+/// (<c>handoff.log.stack_traces_suppressed</c>), so that no stream of requests can flood the log.
 /// </summary>
 public sealed class StackTraceBudget : IDisposable
 {
+    private static readonly object Allowed = new();
+    private static readonly object Refused = new();
+
+    private readonly ConditionalWeakTable<Exception, object> decisions = new();
     private readonly TokenBucketRateLimiter traces;
     private readonly Counter<long> suppressed;
 
@@ -33,17 +38,22 @@ public sealed class StackTraceBudget : IDisposable
             "Failures logged without their stack trace because the per-minute budget of stack traces was spent.");
     }
 
-    /// <summary>The exception to log with its trace, or null (counted) when the minute's budget is spent.</summary>
-    public Exception? Take(Exception exception)
+    /// <summary>
+    /// Whether the trace of <paramref name="exception"/> may be written. Decided once per exception, so that every logger
+    /// provider of one entry (and a failure logged twice) agrees and spends one trace of the minute; a refusal is counted.
+    /// </summary>
+    public bool Allows(Exception exception) => decisions.GetValue(exception, _ => Decide()) == Allowed;
+
+    private object Decide()
     {
         using var lease = traces.AttemptAcquire();
         if (lease.IsAcquired)
         {
-            return exception;
+            return Allowed;
         }
 
         suppressed.Add(1);
-        return null;
+        return Refused;
     }
 
     public void Dispose() => traces.Dispose();

@@ -87,10 +87,13 @@ public static class HandoffServer
         builder.Services.AddHostedService<JournalPruning>();
         builder.Services.AddHostedService<CrashRecovery>();
 
+        // Last, once every logger provider (the console's, a test's) is registered.
+        BudgetedLoggerProvider.WrapAll(builder.Services);
         var app = builder.Build();
         app.UseHandoffObservability();
         app.UseManagementListener(options);
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseFrameworkErrorDetails();
         // CORS answers a browser's preflight before authentication, which must not ask a preflight for a token.
         app.UseCors();
         app.UseAuthentication();

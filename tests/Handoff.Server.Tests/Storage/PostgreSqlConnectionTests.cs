@@ -68,48 +68,31 @@ public sealed class PostgreSqlConnectionTests
     [Fact]
     public async Task A_database_that_refuses_connections_is_answered_unavailable_and_the_retried_batch_counts_once()
     {
-        var server = await PostgreSqlTestServer.GetAsync();
-        // Connection limits do not bind a superuser, so the host runs as a role of its own, as it would in production.
-        var role = $"handoff_app_{Guid.NewGuid():N}"[..24];
-        await ExecuteAsync(server.AdminConnectionString, $"CREATE ROLE {role} LOGIN;");
-        var database = await server.CreateDatabaseAsync(applySchema: false);
-        var name = new NpgsqlConnectionStringBuilder(database).Database;
-        await ExecuteAsync(server.AdminConnectionString, $"ALTER DATABASE {name} OWNER TO {role};");
-        var asRole = new NpgsqlConnectionStringBuilder(database) { Username = role }.ConnectionString;
+        await using var database = await RefusingDatabase.CreateAsync();
+        var host = await ServerHost.StartOnPostgreSqlAsync(database.ConnectionString, "Handoff:Server:Storage:ApplySchema=true");
         try
         {
-            var host = await ServerHost.StartOnPostgreSqlAsync(asRole, "Handoff:Server:Storage:ApplySchema=true");
-            try
-            {
-                var tenant = new TestTenant(host);
-                var before = new ProtoEvents("c-before");
-                Assert.Equal(1, (await tenant.IngestAsync([before.Opened(TimeSpan.FromMinutes(3))], "before")).AcceptedCount);
+            var tenant = new TestTenant(host);
+            var before = new ProtoEvents("c-before");
+            Assert.Equal(1, (await tenant.IngestAsync([before.Opened(TimeSpan.FromMinutes(3))], "before")).AcceptedCount);
 
-                // The database turns the host away: its open sessions end and new ones are refused (53300).
-                await ExecuteAsync(server.AdminConnectionString, $"ALTER ROLE {role} CONNECTION LIMIT 0;");
-                await ExecuteAsync(server.AdminConnectionString, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}';");
-                var during = new ProtoEvents("c-during");
-                var events = new[] { during.Opened(TimeSpan.FromMinutes(2)), during.Opened(TimeSpan.FromMinutes(1)) };
-                var refused = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => tenant.IngestAsync(events, "during"));
-                Assert.Contains("database", refused.Status.Detail);
-                await RpcAssert.FailsAsync(StatusCode.Unavailable, () => tenant.IngestAsync(events, "during"));
+            await database.RefuseAsync();
+            var during = new ProtoEvents("c-during");
+            var events = new[] { during.Opened(TimeSpan.FromMinutes(2)), during.Opened(TimeSpan.FromMinutes(1)) };
+            var refused = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => tenant.IngestAsync(events, "during"));
+            Assert.Contains("database", refused.Status.Detail);
+            await RpcAssert.FailsAsync(StatusCode.Unavailable, () => tenant.IngestAsync(events, "during"));
 
-                // Back again: the same batch, sent once more, is acknowledged and counted once; what was acknowledged
-                // before the outage is still there.
-                await ExecuteAsync(server.AdminConnectionString, $"ALTER ROLE {role} CONNECTION LIMIT -1;");
-                Assert.Equal(2, (await tenant.IngestAsync(events, "during")).AcceptedCount);
-                Assert.Equal(2, (await tenant.GetContactAsync("c-during")).Engagement.TotalEventCount);
-                Assert.Equal(1, (await tenant.GetContactAsync("c-before")).Engagement.TotalEventCount);
-            }
-            finally
-            {
-                await host.DisposeAsync();
-            }
+            // Back again: the same batch, sent once more, is acknowledged and counted once; what was acknowledged
+            // before the outage is still there.
+            await database.AdmitAsync();
+            Assert.Equal(2, (await tenant.IngestAsync(events, "during")).AcceptedCount);
+            Assert.Equal(2, (await tenant.GetContactAsync("c-during")).Engagement.TotalEventCount);
+            Assert.Equal(1, (await tenant.GetContactAsync("c-before")).Engagement.TotalEventCount);
         }
         finally
         {
-            await server.DropDatabaseAsync(database);
-            await ExecuteAsync(server.AdminConnectionString, $"DROP ROLE IF EXISTS {role};");
+            await host.DisposeAsync();
         }
     }
 
@@ -121,13 +104,5 @@ public sealed class PostgreSqlConnectionTests
         await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = @name;", admin);
         count.Parameters.Add(new NpgsqlParameter<string>("name", HostApplicationName));
         return Convert.ToInt32(await count.ExecuteScalarAsync());
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -73,7 +73,11 @@ public sealed class ServerHost : IAsyncDisposable
         StartAsync(databasePath, new TestCredentials(), settings);
 
     /// <summary>Starts a host that trusts the key of <paramref name="credentials"/> (a restart keeps the tokens valid).</summary>
-    public static async Task<ServerHost> StartAsync(string? databasePath, TestCredentials credentials, params string[] settings)
+    public static Task<ServerHost> StartAsync(string? databasePath, TestCredentials credentials, params string[] settings) =>
+        StartAsync(databasePath, credentials, configure: null, settings);
+
+    /// <summary>Starts a host whose builder <paramref name="configure"/> adds to (a logger provider that captures the log).</summary>
+    public static async Task<ServerHost> StartAsync(string? databasePath, TestCredentials credentials, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         databasePath ??= NewDatabasePath();
         int grpcPort = FreePort(), grpcWebPort = FreePort(), managementPort = FreePort(), siloPort = FreePort(), gatewayPort = FreePort();
@@ -91,7 +95,7 @@ public sealed class ServerHost : IAsyncDisposable
             "--Handoff:Api:WatchHeartbeatInterval=00:10:00",
             .. settings.Select(s => "--" + s),
         ];
-        var app = HandoffServer.Build(args);
+        var app = HandoffServer.Build(args, configure);
         await app.StartAsync();
         return new ServerHost(app, databasePath, credentials, grpcPort, grpcWebPort, managementPort);
     }
