@@ -14,6 +14,8 @@ using Handoff.Server.Services;
 using Handoff.Server.Storage;
 using Handoff.Server.Summaries;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.KeyPerFile;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
@@ -33,6 +35,7 @@ public static class HandoffServer
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
+        AddSecretFiles(builder.Configuration);
 
         var options = builder.Configuration.GetSection(HandoffServerOptions.Section).Get<HandoffServerOptions>() ?? new HandoffServerOptions();
         var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
@@ -111,6 +114,24 @@ public static class HandoffServer
         app.MapGrpcHealthChecksService().RequireCors(CorsPolicy).AllowAnonymous();
         app.MapDevelopmentTokens();
         return app;
+    }
+
+    /// <summary>
+    /// Settings from the files of <see cref="HandoffServerOptions.SecretsPath"/>, placed after the appsettings files and
+    /// before the environment and the command line.
+    /// </summary>
+    private static void AddSecretFiles(ConfigurationManager configuration)
+    {
+        var path = configuration[$"{HandoffServerOptions.Section}:{nameof(HandoffServerOptions.SecretsPath)}"] ?? new HandoffServerOptions().SecretsPath;
+        if (!Directory.Exists(path))
+        {
+            return;
+        }
+
+        var source = new KeyPerFileConfigurationSource { FileProvider = new PhysicalFileProvider(Path.GetFullPath(path)), Optional = true };
+        var sources = (IList<IConfigurationSource>)configuration.Sources;
+        var afterFiles = sources.Select((s, i) => (s, i)).LastOrDefault(x => x.s is FileConfigurationSource).i + 1;
+        sources.Insert(afterFiles, source);
     }
 
     /// <summary>

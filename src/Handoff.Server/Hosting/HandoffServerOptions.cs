@@ -23,6 +23,13 @@ public sealed class HandoffServerOptions
     /// <summary>The certificate of the https:// listeners.</summary>
     public TlsOptions Tls { get; set; } = new();
 
+    /// <summary>
+    /// A folder of secrets mounted as files, one setting per file named by its key with '__' for ':' (docker compose and
+    /// Kubernetes secrets): /run/secrets/Handoff__Auth__SigningKey sets Handoff:Auth:SigningKey. Read when it exists,
+    /// below environment variables and the command line, which may still override it.
+    /// </summary>
+    public string SecretsPath { get; set; } = "/run/secrets";
+
     /// <summary>Browser origins allowed to call over gRPC-Web.</summary>
     public string[] CorsOrigins { get; set; } = ["http://localhost:5173", "http://127.0.0.1:5173"];
 

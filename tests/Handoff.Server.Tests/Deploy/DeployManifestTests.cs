@@ -12,7 +12,7 @@ namespace Handoff.Server.Tests.Deploy;
 public sealed class DeployManifestTests
 {
     private const string SiloImage = "handoff-server";
-    private static readonly string[] HostPorts = ["5080", "5081", "11111", "30000"];
+    private static readonly string[] HostPorts = ["5080", "5081", "5082", "11111", "30000"];
 
     // ---------------------------------------------------------------- docker compose
 
@@ -23,6 +23,20 @@ public sealed class DeployManifestTests
 
         Assert.StartsWith("postgres:15", services["postgres"]["image"].Scalar, StringComparison.Ordinal);
         Assert.Equal(2, Silos().Count);
+    }
+
+    [Fact]
+    public void Compose_silos_read_the_signing_key_from_a_secret_file_kept_out_of_git()
+    {
+        var compose = DeployFiles.Compose();
+        foreach (var (name, silo) in Silos())
+        {
+            var secret = Assert.Single(silo["secrets"].Items);
+            Assert.True(secret["target"].Scalar == "Handoff__Auth__SigningKey", $"{name} mounts its key as {secret["target"].Text}, not the setting's file name");
+            var file = compose["secrets"][secret["source"].Scalar]["file"].Scalar;
+            var ignored = File.ReadAllLines(DeployFiles.PathOf("deploy/compose/.gitignore"));
+            Assert.Contains(Path.GetFileName(file), ignored);
+        }
     }
 
     [Fact]
@@ -233,6 +247,35 @@ public sealed class DeployManifestTests
         var secret = Assert.Single(DeployFiles.KubernetesObjects(), o => o["kind"].Scalar == "Secret" && o["metadata"]["name"].Scalar == reference["name"].Scalar);
         var key = reference["key"].Scalar;
         Assert.True(secret["stringData"][key].Exists || secret["data"][key].Exists, $"Secret {reference["name"].Scalar} has no key {key}");
+    }
+
+    [Fact]
+    public void Kubernetes_pods_validate_tokens_with_the_key_from_an_existing_secret()
+    {
+        var key = Assert.Single(ServerContainer()["env"].Items, e => e["name"].Scalar == "Handoff__Auth__SigningKey");
+        var reference = key["valueFrom"]["secretKeyRef"];
+        Assert.True(reference.Exists, "The signing key is not read from a Secret");
+
+        var secret = Assert.Single(DeployFiles.KubernetesObjects(), o => o["kind"].Scalar == "Secret" && o["metadata"]["name"].Scalar == reference["name"].Scalar);
+        Assert.True(secret["stringData"][reference["key"].Scalar].Exists, $"Secret {reference["name"].Scalar} has no key {reference["key"].Scalar}");
+    }
+
+    [Fact]
+    public void Kubernetes_network_policy_keeps_the_management_and_orleans_ports_off_the_public_path()
+    {
+        var policy = Assert.Single(DeployFiles.KubernetesObjects(), o => o["kind"].Scalar == "NetworkPolicy");
+        var pods = DeployFiles.KubernetesObjects().Single(o => o["kind"].Scalar == "Deployment")["spec"]["template"]["metadata"]["labels"].ScalarMap();
+        Assert.All(policy["spec"]["podSelector"]["matchLabels"].ScalarMap(), l => Assert.Equal(pods[l.Key], l.Value));
+
+        var rules = policy["spec"]["ingress"].Items.Select(r => (From: r["from"], Ports: r["ports"].Items.Select(p => p["port"].Scalar).ToHashSet())).ToList();
+        Assert.Equal(["grpc", "grpc-web"], rules.Single(r => !r.From.Exists).Ports.Order());
+        var management = rules.Single(r => r.Ports.Contains("management"));
+        Assert.Equal("monitoring", management.From.Items.Single()["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"].Scalar);
+        var orleans = rules.Single(r => r.Ports.Contains("silo"));
+        Assert.Equal(["gateway", "silo"], orleans.Ports.Order());
+        Assert.All(orleans.From.Items.Single()["podSelector"]["matchLabels"].ScalarMap(), l => Assert.Equal(pods[l.Key], l.Value));
+        var named = ServerContainer()["ports"].Items.Select(p => p["name"].Scalar).ToHashSet();
+        Assert.Subset(named, rules.SelectMany(r => r.Ports).ToHashSet());
     }
 
     [Fact]
