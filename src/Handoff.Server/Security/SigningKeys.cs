@@ -49,28 +49,38 @@ public static class SigningKeys
 
         if (pem.Contains("BEGIN CERTIFICATE", StringComparison.Ordinal))
         {
-            return new X509SecurityKey(X509Certificate2.CreateFromPem(pem));
+            try
+            {
+                return new X509SecurityKey(X509Certificate2.CreateFromPem(pem));
+            }
+            catch (CryptographicException e)
+            {
+                throw new HandoffStartupException($"{setting}: '{path}' holds a certificate that cannot be read ({e.Message}).", e);
+            }
         }
 
+        // A "PUBLIC KEY" block names no algorithm: an EC key fails the RSA import as malformed data
+        // (CryptographicException), a file without a key block as ArgumentException.
+        var rsa = RSA.Create();
         try
         {
-            var rsa = RSA.Create();
             rsa.ImportFromPem(pem);
             return new RsaSecurityKey(rsa);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
-            // Not an RSA key; an EC key is the other kind issuers use.
+            rsa.Dispose();
         }
 
+        var ec = ECDsa.Create();
         try
         {
-            var ec = ECDsa.Create();
             ec.ImportFromPem(pem);
             return new ECDsaSecurityKey(ec);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
+            ec.Dispose();
             throw new HandoffStartupException($"{setting}: '{path}' holds no RSA or EC public key in PEM form.", e);
         }
     }

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 
@@ -16,21 +17,29 @@ namespace Handoff.Server.Tests.Support;
 public sealed class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly TestCredentials? credentials;
+    private readonly CallInvoker? invoker;
+    private readonly string[] settings;
 
-    private ServerHost(WebApplication app, string databasePath, TestCredentials credentials, int grpcPort, int grpcWebPort, int managementPort)
+    private ServerHost(WebApplication app, string databasePath, TestCredentials? credentials, string[] settings)
     {
         this.app = app;
+        this.credentials = credentials;
+        this.settings = settings;
         DatabasePath = databasePath;
-        Credentials = credentials;
-        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
-        GrpcWebAddress = new Uri($"http://127.0.0.1:{grpcWebPort}");
-        ManagementAddress = new Uri($"http://127.0.0.1:{managementPort}");
+        // The URLs the host was configured with after every setting, not the ones given first: a test's own (https, or
+        // another port) wins, as it does in the host.
+        var options = app.Services.GetRequiredService<IOptions<HandoffServerOptions>>().Value;
+        GrpcAddress = new Uri(options.GrpcUrl);
+        GrpcWebAddress = new Uri(options.GrpcWebUrl);
+        ManagementAddress = new Uri(options.ManagementUrl);
         Channel = GrpcChannel.ForAddress(GrpcAddress);
-        Invoker = credentials.ForRequestTenant(Channel.CreateCallInvoker());
+        invoker = credentials?.ForRequestTenant(Channel.CreateCallInvoker());
     }
 
     public string DatabasePath { get; }
 
+    /// <summary>Plain gRPC: http://, or https:// when a setting made it so (then <see cref="Channel"/> trusts only what the machine trusts).</summary>
     public Uri GrpcAddress { get; }
 
     public Uri GrpcWebAddress { get; }
@@ -38,14 +47,14 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The operations listener: /metrics.</summary>
     public Uri ManagementAddress { get; }
 
-    /// <summary>The signing key the host trusts, and tokens made with it.</summary>
-    public TestCredentials Credentials { get; }
+    /// <summary>The signing key the host trusts, and tokens made with it; none on a host started <see cref="StartWithoutSharedKeyAsync"/>.</summary>
+    public TestCredentials Credentials => credentials ?? throw NoSharedKey();
 
     /// <summary>The channel as it is: calls on it carry no token unless they add one.</summary>
     public GrpcChannel Channel { get; }
 
     /// <summary>Calls on <see cref="Channel"/> that carry a token with every role for the tenant their request names.</summary>
-    public CallInvoker Invoker { get; }
+    public CallInvoker Invoker => invoker ?? throw NoSharedKey();
 
     /// <summary>The silo's grains, for checks the public API does not offer (subscriber counts, leaks).</summary>
     public IGrainFactory Grains => app.Services.GetRequiredService<IGrainFactory>();
@@ -77,16 +86,31 @@ public sealed class ServerHost : IAsyncDisposable
         StartAsync(databasePath, credentials, configure: null, settings);
 
     /// <summary>Starts a host whose builder <paramref name="configure"/> adds to (a logger provider that captures the log).</summary>
-    public static async Task<ServerHost> StartAsync(string? databasePath, TestCredentials credentials, Action<WebApplicationBuilder>? configure, params string[] settings)
+    public static Task<ServerHost> StartAsync(string? databasePath, TestCredentials credentials, Action<WebApplicationBuilder>? configure, params string[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        return StartWithAsync(databasePath, credentials, configure, settings);
+    }
+
+    /// <summary>
+    /// Starts a host given no shared key (Handoff:Auth:SigningKey): <paramref name="settings"/> name its key source
+    /// (Handoff:Auth:PublicKeyPemPath, Handoff:Auth:Authority), or none in Development, where the host makes a key of its
+    /// own. Its callers bring their own tokens: it has no <see cref="Credentials"/> and no <see cref="Invoker"/>.
+    /// </summary>
+    public static Task<ServerHost> StartWithoutSharedKeyAsync(string? databasePath, params string[] settings) =>
+        StartWithAsync(databasePath, null, null, settings);
+
+    private static async Task<ServerHost> StartWithAsync(string? databasePath, TestCredentials? credentials, Action<WebApplicationBuilder>? configure, string[] settings)
     {
         databasePath ??= NewDatabasePath();
-        int grpcPort = FreePort(), grpcWebPort = FreePort(), managementPort = FreePort(), siloPort = FreePort(), gatewayPort = FreePort();
+        int siloPort = FreePort(), gatewayPort = FreePort();
+        // Settings come last: a later duplicate wins in command-line configuration, so a test's own URL replaces these.
         string[] args =
         [
-            $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{grpcPort}",
-            $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{grpcWebPort}",
-            $"--Handoff:Server:ManagementUrl=http://127.0.0.1:{managementPort}",
-            $"--{credentials.Setting}",
+            $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{FreePort()}",
+            $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{FreePort()}",
+            $"--Handoff:Server:ManagementUrl=http://127.0.0.1:{FreePort()}",
+            .. credentials is null ? Array.Empty<string>() : [$"--{credentials.Setting}"],
             $"--Handoff:Server:Storage:SqlitePath={databasePath}",
             $"--Handoff:Server:Silo:SiloPort={siloPort}",
             $"--Handoff:Server:Silo:GatewayPort={gatewayPort}",
@@ -97,7 +121,7 @@ public sealed class ServerHost : IAsyncDisposable
         ];
         var app = HandoffServer.Build(args, configure);
         await app.StartAsync();
-        return new ServerHost(app, databasePath, credentials, grpcPort, grpcWebPort, managementPort);
+        return new ServerHost(app, databasePath, credentials, settings);
     }
 
     /// <summary>
@@ -105,6 +129,13 @@ public sealed class ServerHost : IAsyncDisposable
     /// key of <paramref name="credentials"/> (a new one when null), so a host that did start would harm nothing.
     /// </summary>
     public static string[] ThrowawayArgs(TestCredentials? credentials, params string[] more) =>
+        [.. ThrowawayArgsWithoutKey(), $"--{(credentials ?? new TestCredentials()).Setting}", .. more];
+
+    /// <summary>
+    /// <see cref="ThrowawayArgs"/> without a key setting: for the start-up's refusals of missing or conflicting keys, and
+    /// for hosts whose <paramref name="more"/> name another key source.
+    /// </summary>
+    public static string[] ThrowawayArgsWithoutKey(params string[] more) =>
     [
         $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{FreePort()}",
         $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{FreePort()}",
@@ -112,7 +143,6 @@ public sealed class ServerHost : IAsyncDisposable
         $"--Handoff:Server:Storage:SqlitePath={NewDatabasePath()}",
         $"--Handoff:Server:Silo:SiloPort={FreePort()}",
         $"--Handoff:Server:Silo:GatewayPort={FreePort()}",
-        $"--{(credentials ?? new TestCredentials()).Setting}",
         "--Logging:LogLevel:Default=Warning",
         .. more,
     ];
@@ -129,11 +159,11 @@ public sealed class ServerHost : IAsyncDisposable
     public static Task<ServerHost> StartOnPostgreSqlAsync(string connectionString, params string[] settings) =>
         StartAsync(null, PostgreSqlSettings(connectionString, settings));
 
-    /// <summary>Stops this host and starts a new one on the same database file.</summary>
+    /// <summary>Stops this host and starts a new one on the same database file, with the same key and settings.</summary>
     public async Task<ServerHost> RestartAsync()
     {
         await DisposeAsync();
-        return await StartAsync(DatabasePath, Credentials);
+        return await StartWithAsync(DatabasePath, credentials, null, settings);
     }
 
     public async ValueTask DisposeAsync()
@@ -142,6 +172,9 @@ public sealed class ServerHost : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
     }
+
+    private static InvalidOperationException NoSharedKey() =>
+        new("This host was started without a shared key: its callers bring tokens of their own.");
 
     public static int FreePort()
     {
