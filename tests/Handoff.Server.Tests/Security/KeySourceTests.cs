@@ -267,6 +267,20 @@ public sealed class KeySourceTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_shared_key_mounted_as_a_secret_file_is_read_as_the_signing_key_setting()
+    {
+        // As docker compose and Kubernetes mount a secret: a file named after the setting, with the key and a newline.
+        var secrets = Directory.CreateDirectory(Path.Combine(folder, "secrets")).FullName;
+        var credentials = new TestCredentials();
+        await File.WriteAllTextAsync(Path.Combine(secrets, "Handoff__Auth__SigningKey"), credentials.SigningKey + "\n");
+        await using var host = await ServerHost.StartWithoutSharedKeyAsync(null, $"Handoff:Server:SecretsPath={secrets}");
+        var tenant = ServerFixture.NewTenant();
+
+        Assert.Empty((await ListOwnInboxAsync(host, tenant, credentials.Token(tenant, User, "agent"))).Notifications);
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => ListOwnInboxAsync(host, tenant, new TestCredentials().Token(tenant, User, "agent")));
+    }
+
     /// <summary>A host given <paramref name="pem"/> as its key file accepts tokens signed by <paramref name="issuer"/> and no others.</summary>
     private async Task AssertTrustsOnlyAsync(string pem, SecurityKey issuer, SecurityKey stranger)
     {
