@@ -24,10 +24,18 @@ public static class TrailersOnlyResponse
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = status.Code.ToString(CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = PercentEncode(status.Message);
-        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
+        SetStatus(response.Headers, status);
         return response.CompleteAsync();
+    }
+
+    /// <summary>Sets grpc-status, grpc-message and grpc-status-details-bin of a response's headers or trailers to <paramref name="status"/>.</summary>
+    public static void SetStatus(IHeaderDictionary headers, Google.Rpc.Status status)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(status);
+        headers["grpc-status"] = status.Code.ToString(CultureInfo.InvariantCulture);
+        headers["grpc-message"] = PercentEncode(status.Message);
+        headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
     }
 
     /// <summary>grpc-message is percent-encoded UTF-8: printable ASCII stays, '%' and everything else is escaped.</summary>

@@ -101,6 +101,8 @@ public static class HandoffServer
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        // Innermost: it sees what grpc-dotnet answered on its own before the answer leaves.
+        app.UseFrameworkAnswers();
         app.MapGrpcService<ContactGrpcService>().RequireCors(CorsPolicy);
         app.MapGrpcService<HandoffGrpcService>().RequireCors(CorsPolicy);
         app.MapGrpcService<IngestGrpcService>().RequireCors(CorsPolicy);

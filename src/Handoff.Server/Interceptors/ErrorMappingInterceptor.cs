@@ -84,6 +84,8 @@ public sealed class ErrorMappingInterceptor(ErrorLog log) : Interceptor
     /// <summary>The status to answer, and whether its log line is written already.</summary>
     private (Google.Rpc.Status Status, bool Logged) Map(Exception e, ServerCallContext context, string correlationId) => e switch
     {
+        // A message of a request stream that grpc-dotnet could not cut out of the body: the client framed it wrong.
+        RpcException rpc when FrameworkAnswers.IsMisframed(rpc.Status) => (FrameworkAnswers.Malformed(rpc.Status.Detail), false),
         // A status that carries a correlation id was logged where it was made (a request body that could not be parsed).
         RpcException rpc => Passed(rpc),
         // The client went away (cancelled, reset the stream, or its connection dropped): whatever the exception the
