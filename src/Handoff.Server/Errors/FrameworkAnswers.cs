@@ -55,9 +55,8 @@ public static class FrameworkAnswers
         app.Use(async (context, next) =>
         {
             await next(context);
-            if (context.Features.Get<IServerCallContextFeature>()?.ServerCallContext is not { } call
-                || call.Status.StatusCode is StatusCode.OK or StatusCode.Cancelled or StatusCode.DeadlineExceeded
-                || !ApiMethods.IsApi(call.Method) || context.RequestAborted.IsCancellationRequested)
+            if (!ApiMethods.IsApi(context.Request.Path) || !TrailersOnlyResponse.IsGrpc(context.Request) || context.RequestAborted.IsCancellationRequested
+                || Ended(context) is not { } ended || ended.StatusCode is StatusCode.OK or StatusCode.Cancelled or StatusCode.DeadlineExceeded)
             {
                 return;
             }
@@ -71,10 +70,26 @@ public static class FrameworkAnswers
                 return;
             }
 
-            var status = Answer(call.Status);
+            var status = Answer(ended);
             var correlationId = context.TraceIdentifier;
-            log.Answered(call.Method, (StatusCode)status.Code, status.Message, correlationId);
+            log.Answered(context.Request.Path, (StatusCode)status.Code, status.Message, correlationId);
             TrailersOnlyResponse.SetStatus(destination, status.WithCorrelationId(correlationId));
         });
+    }
+
+    /// <summary>
+    /// How the call ended: its status, or for a method that does not exist (no call was made) the status grpc-dotnet
+    /// wrote in the headers; null when neither says.
+    /// </summary>
+    private static Grpc.Core.Status? Ended(HttpContext context)
+    {
+        if (context.Features.Get<IServerCallContextFeature>()?.ServerCallContext is { } call)
+        {
+            return call.Status;
+        }
+
+        return int.TryParse(context.Response.Headers["grpc-status"], out var code)
+            ? new Grpc.Core.Status((StatusCode)code, Uri.UnescapeDataString(context.Response.Headers["grpc-message"].ToString()))
+            : null;
     }
 }

@@ -96,7 +96,6 @@ public static class HandoffServer
         app.UseHandoffObservability();
         app.UseManagementListener(options);
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
-        app.UseFrameworkErrorDetails();
         // CORS answers a browser's preflight before authentication, which must not ask a preflight for a token.
         app.UseCors();
         app.UseAuthentication();

@@ -138,7 +138,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
     {
         var validator = new RequestValidator(api.Value)
             .Id(e.EventId, $"{path}.event_id")
-            .KeyId(e.ContactId, $"{path}.contact_id")
+            .Id(e.ContactId, $"{path}.contact_id")
             .Specified(e.Type, $"{path}.type")
             .Time(e.OccurTime, $"{path}.occur_time", required: true)
             .Known(e.Channel, $"{path}.channel")
@@ -147,7 +147,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
             .Check(e.Attributes.Count <= ingest.Value.MaxAttributesPerEvent, $"{path}.attributes", $"must hold at most {ingest.Value.MaxAttributesPerEvent} entries")
             .Check(e.Attributes.Count == 0 || AttributesFit(e.Attributes), $"{path}.attributes",
                 $"keys must be at most {ingest.Value.MaxAttributeKeyLength} and values at most {ingest.Value.MaxAttributeValueLength} characters")
-            .OptionalKeyId(e.OwnerUserId, $"{path}.owner_user_id")
+            .OptionalId(e.OwnerUserId, $"{path}.owner_user_id")
             .Known(e.Stage, $"{path}.stage")
             .Known(e.Phase, $"{path}.phase")
             .Time(e.AppointmentTime, $"{path}.appointment_time", required: false)

@@ -20,7 +20,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
     {
         Validate(request.TenantId, request.ContactId)
             .Check(!request.HasDisplayName || request.DisplayName.Length <= MaxDisplayNameLength, "display_name", $"must be at most {MaxDisplayNameLength} characters")
-            .OptionalKeyId(request.OwnerUserId, "owner_user_id")
+            .OptionalId(request.OwnerUserId, "owner_user_id")
             .Known(request.Stage, "stage")
             .Known(request.Phase, "phase")
             .OptionalId(request.ActorUserId, "actor_user_id")
@@ -61,7 +61,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
     public override async Task<AssignOwnerResponse> AssignOwner(AssignOwnerRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId)
-            .OptionalKeyId(request.OwnerUserId, "owner_user_id")
+            .OptionalId(request.OwnerUserId, "owner_user_id")
             .OptionalId(request.CardId, "card_id")
             .OptionalId(request.ActorUserId, "actor_user_id")
             .ThrowIfInvalid();

@@ -86,7 +86,7 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
             .Specified(inbox.Kind, "inbox.kind")
             .Check(inbox.Kind != InboxKind.User || inbox.UserId.Length > 0, "inbox.user_id", "is required for a USER inbox")
             .Check(inbox.Kind == InboxKind.User || inbox.UserId.Length == 0, "inbox.user_id", "must be empty unless the inbox kind is USER")
-            .OptionalKeyId(inbox.UserId, "inbox.user_id");
+            .OptionalId(inbox.UserId, "inbox.user_id");
     }
 
     /// <summary>Writes a watch's notifications and heartbeats to the response stream (one writer: the watch's loop).</summary>

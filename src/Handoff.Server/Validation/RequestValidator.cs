@@ -34,7 +34,7 @@ public sealed partial class RequestValidator(Hosting.ApiOptions limits)
     }
 
     /// <summary>The tenant and contact every contact-scoped request names.</summary>
-    public RequestValidator Contact(string tenantId, string contactId) => TenantId(tenantId).KeyId(contactId, "contact_id");
+    public RequestValidator Contact(string tenantId, string contactId) => TenantId(tenantId).Id(contactId, "contact_id");
 
     /// <summary>A required opaque id: non-empty, bounded, printable.</summary>
     public RequestValidator Id(string value, string field) =>
@@ -50,18 +50,6 @@ public sealed partial class RequestValidator(Hosting.ApiOptions limits)
 
         return value.Any(char.IsControl) ? Fail(field, "must not contain control characters") : this;
     }
-
-    /// <summary>
-    /// A required id that is part of a grain key: a contact's, or a user's whose inbox it names. An opaque id without
-    /// '{' or '}': Orleans' ADO.NET grain storage passes the key of a row it has just written through string.Format,
-    /// so a brace would fail every write of that grain's state (docs/decisions.md).
-    /// </summary>
-    public RequestValidator KeyId(string value, string field) =>
-        value.Length == 0 ? Fail(field, "is required") : OptionalKeyId(value, field);
-
-    /// <summary>A grain-key id (<see cref="KeyId"/>) that may be empty.</summary>
-    public RequestValidator OptionalKeyId(string value, string field) =>
-        value.AsSpan().IndexOfAny('{', '}') >= 0 ? Fail(field, "must not contain '{' or '}'") : OptionalId(value, field);
 
     /// <summary>An enum that must name a value: not UNSPECIFIED and known to this server.</summary>
     public RequestValidator Specified<T>(T value, string field) where T : struct, System.Enum =>

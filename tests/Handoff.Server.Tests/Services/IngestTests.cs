@@ -60,27 +60,6 @@ public sealed class IngestTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task An_event_whose_contact_or_new_owner_has_a_brace_in_its_id_is_rejected_and_the_rest_of_the_batch_kept()
-    {
-        // Both ids become grain keys (the contact's, the owner's inbox), which the storage cannot write with a brace:
-        // the contact's state and the owner's notifications would have been lost without an error to the sender.
-        var tenant = new TestTenant(fixture.Host);
-        var events = new ProtoEvents("c-1");
-        var batch = new List<EngagementEvent>
-        {
-            With(events.Opened(TimeSpan.FromHours(2)), e => e.ContactId = "crm-{42}"),
-            With(events.At(TimeSpan.FromHours(1), EventType.OwnerChanged), e => e.OwnerUserId = "al{ice"),
-            events.Opened(TimeSpan.FromMinutes(30)),
-        };
-
-        var response = await tenant.IngestAsync(batch, "braces");
-
-        Assert.Equal(1, response.AcceptedCount);
-        Assert.Equal([(0, "events[0].contact_id"), (1, "events[1].owner_user_id")], response.Rejected.Select(r => (r.Index, r.Field)));
-        Assert.Equal(1, (await tenant.GetContactAsync("c-1")).Engagement.TotalEventCount);
-    }
-
-    [Fact]
     public async Task The_same_event_id_twice_in_one_batch_is_stored_once()
     {
         var tenant = new TestTenant(fixture.Host);

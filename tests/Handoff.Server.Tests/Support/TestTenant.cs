@@ -8,9 +8,9 @@ public sealed record RaisedCard(string ContactId, HandoffCard Card);
 /// <summary>
 /// A fresh tenant on the shared host, with the setup steps the service tests repeat, all through the public gRPC API.
 /// </summary>
-public sealed class TestTenant(ServerHost host)
+public sealed class TestTenant(ServerHost host, string? id = null)
 {
-    public string Id { get; } = ServerFixture.NewTenant();
+    public string Id { get; } = id ?? ServerFixture.NewTenant();
 
     public ServerHost Host { get; } = host;
 
