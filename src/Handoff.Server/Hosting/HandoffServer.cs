@@ -93,6 +93,8 @@ public static class HandoffServer
         // Last, once every logger provider (the console's, a test's) is registered.
         BudgetedLoggerProvider.WrapAll(builder.Services);
         var app = builder.Build();
+        // Built now, so that limits it cannot work with stop the start-up rather than the first call.
+        app.Services.GetRequiredService<CallerLimits>();
         app.UseHandoffObservability();
         app.UseManagementListener(options);
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

@@ -49,7 +49,9 @@ public sealed class CallerLimits : IDisposable
     public void Events(Caller caller, int count)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (count == 0)
+        // A batch larger than a bucket can hold is larger than any batch may be (the burst is at least
+        // MaxBatchSize): its validation refuses it INVALID_ARGUMENT, the answer that tells the sender what to change.
+        if (count == 0 || count > Math.Min(options.EventBurstPerCaller, options.EventBurstPerTenant))
         {
             return;
         }

@@ -1,6 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
 using Handoff.Protos.V1;
+using Handoff.Server.Hosting;
 using Handoff.Server.Tests.Support;
 
 namespace Handoff.Server.Tests.Security;
@@ -80,6 +81,24 @@ public sealed class LimitTests
         var refused = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted, () => call.ResponseStream.MoveNext(CancellationToken.None));
         AssertRetryable(refused, "EVENT_RATE_LIMITED");
         await RpcAssert.FailsAsync(StatusCode.NotFound, () => tenant.GetContactAsync("c-2"));
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_the_event_burst_is_refused_for_its_size_not_its_rate()
+    {
+        await using var host = await ServerHost.StartAsync(null, "Handoff:Limits:EventBurstPerCaller=1000");
+        var tenant = new TestTenant(host);
+
+        await RpcAssert.InvalidArgumentAsync("events", () => tenant.IngestAsync(Events("c-1", 1001)));
+    }
+
+    [Fact]
+    public void Limits_the_host_cannot_work_with_stop_the_start_up_naming_the_setting()
+    {
+        var error = Assert.Throws<HandoffStartupException>(() => HandoffServer.Build(ServerHost.ThrowawayArgs(null, "--Handoff:Limits:EventBurstPerTenant=999")));
+
+        Assert.Contains("Handoff:Limits:EventBurstPerTenant", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Handoff:Ingest:MaxBatchSize", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
