@@ -46,6 +46,28 @@ public static class HandoffServer
         builder.Services.Configure<LimitOptions>(builder.Configuration.GetSection(LimitOptions.Section));
 
         ConfigureKestrel(builder, options, TlsCertificate.Load(options));
+        PortAvailability.EnsureFree(options, Url);
+        // Before the silo's configuration opens the store: a second server on the same SQLite file stops here. The
+        // host owns the lock from then on (it is disposed with the host), or it is released at once if the build fails.
+        var storeLock = options.Storage.Provider == StorageProvider.Sqlite ? SqliteStoreLock.Acquire(options.Storage.SqlitePath) : null;
+        try
+        {
+            return Compose(builder, options, api, storeLock);
+        }
+        catch
+        {
+            storeLock?.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication Compose(WebApplicationBuilder builder, HandoffServerOptions options, ApiOptions api, SqliteStoreLock? storeLock)
+    {
+        if (storeLock is not null)
+        {
+            builder.Services.AddSingleton(_ => storeLock);
+        }
+
         ConfigureSilo(builder, options);
         builder.AddHandoffObservability();
         builder.AddHandoffSecurity();
@@ -95,6 +117,8 @@ public static class HandoffServer
         var app = builder.Build();
         // Built now, so that limits it cannot work with stop the start-up rather than the first call.
         app.Services.GetRequiredService<CallerLimits>();
+        // Resolved, so that the container owns the store lock and releases it when the host is disposed.
+        app.Services.GetService<SqliteStoreLock>();
         app.UseHandoffObservability();
         app.UseManagementListener(options);
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

@@ -47,6 +47,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    public int ProcessId => process.Id;
+
+    /// <summary>The gRPC-Web and management URLs the process was given, for a second process that is to collide with it.</summary>
+    public string GrpcUrl => $"http://127.0.0.1:{GrpcPort}";
+
     public string Output
     {
         get
@@ -139,6 +144,22 @@ public sealed class SiloProcess : IAsyncDisposable
 
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
+    }
+
+    /// <summary>Waits for a process that is to stop on its own (a refused start-up): its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} was still running after {timeout}:\n{Output}");
+        }
+
+        return process.ExitCode;
     }
 
     /// <summary>SIGKILL: the process gets no chance to clean up, as in a crash.</summary>
