@@ -5,7 +5,7 @@ namespace Handoff.Server.Errors;
 /// <summary>
 /// One log line for every error a client is answered, with the correlation id the client got in google.rpc.RequestInfo.
 /// Errors the client caused are logged without a stack trace (information; a cancelled call at debug); failures of
-/// the server with one, which the <see cref="BudgetedLoggerProvider"/> writes within the <see cref="StackTraceBudget"/>.
+/// the server with one, which the <see cref="LogGuard"/> writes within the <see cref="StackTraceBudget"/>.
 /// </summary>
 public sealed partial class ErrorLog(ILogger<ErrorLog> logger)
 {

@@ -9,7 +9,7 @@ namespace Handoff.Server.Errors;
 
 /// <summary>
 /// How many stack traces the host writes at warning or error level per minute (<see cref="ApiOptions.StackTracesPerMinute"/>):
-/// past it, failures are logged in one line without the trace (<see cref="BudgetedLoggerProvider"/>), and counted
+/// past it, failures are logged in one line without the trace (<see cref="LogGuard"/>), and counted
 /// (<c>handoff.log.stack_traces_suppressed</c>), so that no stream of requests can flood the log.
 /// </summary>
 public sealed class StackTraceBudget : IDisposable

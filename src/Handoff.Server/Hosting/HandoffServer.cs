@@ -113,7 +113,7 @@ public static class HandoffServer
         builder.Services.AddHostedService<CrashRecovery>();
 
         // Last, once every logger provider (the console's, a test's) is registered.
-        BudgetedLoggerProvider.WrapAll(builder.Services);
+        LogGuard.WrapAll(builder.Services);
         var app = builder.Build();
         // Built now, so that limits it cannot work with stop the start-up rather than the first call.
         app.Services.GetRequiredService<CallerLimits>();

@@ -78,7 +78,14 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess StartOnSqlite(string name, string sqlitePath, params string[] settings) =>
         StartWith(name, [$"Handoff:Server:Storage:SqlitePath={sqlitePath}", .. settings]);
 
-    private static SiloProcess StartWith(string name, IEnumerable<string> settings)
+    /// <summary>
+    /// A host on the embedded default that logs as shipped (appsettings.json's levels), where the other hosts of these
+    /// tests log warnings and errors only: for what an operator sees.
+    /// </summary>
+    public static SiloProcess StartOnSqliteAsShipped(string name, string sqlitePath, params string[] settings) =>
+        StartWith(name, [$"Handoff:Server:Storage:SqlitePath={sqlitePath}", .. settings], shippedLogLevels: true);
+
+    private static SiloProcess StartWith(string name, IEnumerable<string> settings, bool shippedLogLevels = false)
     {
         int grpcPort = FreePort(), webPort = FreePort(), siloPort = FreePort(), gatewayPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -102,8 +109,7 @@ public sealed class SiloProcess : IAsyncDisposable
             "Handoff:Limits:CallBurstPerUser=1000000",
             "Handoff:Limits:CallsPerSecondPerTenant=1000000",
             "Handoff:Limits:CallBurstPerTenant=1000000",
-            "Logging:LogLevel:Default=Warning",
-        }.Concat(settings))
+        }.Concat(shippedLogLevels ? [] : ["Logging:LogLevel:Default=Warning"]).Concat(settings))
         {
             start.ArgumentList.Add("--" + setting);
         }
