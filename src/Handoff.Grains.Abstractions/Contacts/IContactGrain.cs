@@ -39,9 +39,10 @@ public interface IContactGrain : IGrainWithStringKey
     Task<IngestOutcome> Ingest(IReadOnlyList<StoredEvent> events);
 
     /// <summary>
-    /// Applies events the caller has already appended to the event journal for this contact, skipping the ones this
-    /// contact has seen. Card transitions are stored before returning; the rest is checkpointed later and replayed
-    /// from the journal after a crash.
+    /// Applies events the caller has already appended to the event journal for this contact, each as of its
+    /// <see cref="StoredEvent.AppendedAt"/> (what a replay of the journal will use), skipping the ones this contact has
+    /// seen. Card transitions are stored before returning; the rest is checkpointed later and replayed from the journal
+    /// after a crash.
     /// </summary>
     [Alias("ApplyJournaled")]
     Task ApplyJournaled(IReadOnlyList<StoredEvent> events);

@@ -17,4 +17,12 @@ public sealed record StoredEvent
     [Id(8)] public LifecycleStage? Stage { get; init; }
     [Id(9)] public PipelinePhase? Phase { get; init; }
     [Id(10)] public string? OwnerUserId { get; init; }
+
+    /// <summary>
+    /// When the event journal took the event in (the append time of its batch); set by the journal's reads and by the
+    /// ingest pipeline, null on the event as sent. The contact applies the event as of this time, live and on every
+    /// replay alike, so that what it derives from the event (audit times, card times, the evaluation) is the same each
+    /// time. A silo of the previous version calls without it; the contact then applies the event as of its own clock.
+    /// </summary>
+    [Id(11)] public DateTimeOffset? AppendedAt { get; init; }
 }

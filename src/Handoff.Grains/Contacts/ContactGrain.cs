@@ -83,7 +83,7 @@ public sealed partial class ContactGrain(
     /// <summary>
     /// Applies what the journal holds for this contact since the stored state's checkpoint, less a margin for
     /// batches journaled before it but applied after (in flight at most for the margin). Events already in the state
-    /// are skipped by id.
+    /// are skipped by id; the others are applied as of their append times, as the live path applied them.
     /// </summary>
     private async Task ReplayJournalAsync(CancellationToken cancellationToken)
     {
@@ -177,7 +177,8 @@ public sealed partial class ContactGrain(
             entries[i] = new JournalEntry(contactId, events[i]);
         }
 
-        var journaled = await journal.AppendAsync(tenantId, entries, time.GetUtcNow());
+        var appendedAt = JournalClock.Now(time);
+        var journaled = await journal.AppendAsync(tenantId, entries, appendedAt);
         var accepted = 0;
         var mine = new List<StoredEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
@@ -185,7 +186,7 @@ public sealed partial class ContactGrain(
             accepted += journaled[i] is null ? 1 : 0;
             if (JournalAnswers.IsTheContacts(journaled[i], contactId))
             {
-                mine.Add(events[i]);
+                mine.Add(JournalAnswers.AsJournaled(journaled[i], events[i], appendedAt));
             }
         }
 
@@ -196,19 +197,19 @@ public sealed partial class ContactGrain(
     Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => ApplyAsync(events, deliverBeforeReturning: false);
 
     /// <summary>
-    /// Applies journaled events in memory. A card transition is stored at once (its effects go out only once stored);
-    /// anything else waits for the next checkpoint, since the journal can replay it. The ingest pipeline does not wait
-    /// for the effects (<paramref name="deliverBeforeReturning"/> false): they are durable with the state, and a batch
-    /// must not wait for a tenant's busy inbox.
+    /// Applies journaled events in memory, as of their append times, not this grain's clock: a replay after a crash
+    /// then derives the same contact, audit times included. A card transition is stored at once (its effects go out
+    /// only once stored); anything else waits for the next checkpoint, since the journal can replay it. The ingest
+    /// pipeline does not wait for the effects (<paramref name="deliverBeforeReturning"/> false): they are durable with
+    /// the state, and a batch must not wait for a tenant's busy inbox.
     /// </summary>
     private async Task ApplyAsync(IReadOnlyList<StoredEvent> events, bool deliverBeforeReturning)
     {
-        var now = time.GetUtcNow();
         var cardBefore = State.Card;
         IngestOutcome outcome;
         try
         {
-            outcome = await model.IngestAsync(events, now, CancellationToken.None);
+            outcome = await model.IngestAsync(events, time.GetUtcNow(), CancellationToken.None);
         }
         catch
         {

@@ -94,8 +94,46 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     /// </summary>
     private static ulong EventIdHash(string eventId) => Fnv64.Of(eventId);
 
-    /// <summary>Applies the events whose ids were not seen before; returns how many were new.</summary>
+    /// <summary>
+    /// Applies the journaled events whose ids were not seen before, batch by batch (a batch: the events of one append
+    /// time) in the order of their append times, each batch as of its append time. The journal gives a replay the same
+    /// batches and times, so the live path and every replay derive the same contact, times included. An event without
+    /// an append time (from a silo of the previous version) is applied as of <paramref name="now"/>. Returns how many
+    /// were new.
+    /// </summary>
     public async ValueTask<IngestOutcome> IngestAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var accepted = 0;
+        foreach (var (appendedAt, batch) in JournalBatches(events, now))
+        {
+            accepted += await IngestBatchAsync(batch, appendedAt, cancellationToken);
+        }
+
+        return new IngestOutcome(accepted, events.Count - accepted);
+    }
+
+    /// <summary>The events by append time, oldest first, each batch in journal order.</summary>
+    private static IEnumerable<(DateTimeOffset AppendedAt, IReadOnlyList<StoredEvent> Events)> JournalBatches(IReadOnlyList<StoredEvent> events, DateTimeOffset now)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var first = events[0].AppendedAt;
+        if (events.All(e => e.AppendedAt == first))
+        {
+            // The live path's usual call: one batch.
+            return [(first ?? now, events)];
+        }
+
+        return events.GroupBy(e => e.AppendedAt ?? now)
+            .OrderBy(batch => batch.Key)
+            .Select(batch => (batch.Key, (IReadOnlyList<StoredEvent>)batch.ToList()));
+    }
+
+    /// <summary>Applies one batch's events whose ids were not seen before, as of its append time; returns how many were new.</summary>
+    private async ValueTask<int> IngestBatchAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset appendedAt, CancellationToken cancellationToken)
     {
         var fresh = new List<StoredEvent>(events.Count);
         foreach (var e in events)
@@ -108,20 +146,20 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
         if (fresh.Count == 0)
         {
-            return new IngestOutcome(0, events.Count);
+            return 0;
         }
 
-        EnsureExists(now);
+        EnsureExists(appendedAt);
         foreach (var e in fresh.OrderBy(e => e.OccurredAt))
         {
-            ApplyProfileFacts(e, now);
+            ApplyProfileFacts(e, appendedAt);
         }
 
         // The window is trimmed as (stored, domain) pairs: what stays keeps both of its objects, only the new events
         // are mapped, so a hot contact's 200 events are not copied twice over on every batch.
         var window = RecentEventWindow.Trim(
             DomainEvents().Select((e, i) => (Stored: State.RecentEvents[i], Domain: e)).Concat(fresh.Select(e => (Stored: e, Domain: e.ToDomain()))),
-            pair => pair.Domain, now, engine.Scoring);
+            pair => pair.Domain, appendedAt, engine.Scoring);
         State.RecentEvents = window.ConvertAll(pair => pair.Stored);
         domainWindow = window.ConvertAll(pair => pair.Domain);
         var latest = fresh.Max(e => e.OccurredAt);
@@ -131,8 +169,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             LastEventAt = State.Engagement.LastEventAt is { } last && last > latest ? last : latest,
         };
 
-        await EvaluateAsync(now, cancellationToken);
-        return new IngestOutcome(fresh.Count, events.Count - fresh.Count);
+        await EvaluateAsync(appendedAt, cancellationToken);
+        return fresh.Count;
     }
 
     public async ValueTask UpsertAsync(ProfileUpdate update, DateTimeOffset now, CancellationToken cancellationToken)
@@ -437,8 +475,12 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
     }
 
-    /// <summary>Stage, phase, owner and unsubscribe events change the profile unless a newer fact is already known.</summary>
-    private void ApplyProfileFacts(StoredEvent e, DateTimeOffset now)
+    /// <summary>
+    /// Stage, phase, owner and unsubscribe events change the profile unless a newer fact is already known. What the
+    /// contact records of it (the audit trail, the card) is dated <paramref name="appendedAt"/>, when Handoff learned of
+    /// the event; the event's own time orders the facts.
+    /// </summary>
+    private void ApplyProfileFacts(StoredEvent e, DateTimeOffset appendedAt)
     {
         switch (e.Type)
         {
@@ -454,18 +496,22 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
                 State.OwnerChangedAt = e.OccurredAt;
                 if ((e.OwnerUserId ?? "") != State.OwnerUserId)
                 {
-                    Reassign(e.OwnerUserId ?? "", SystemActor, now);
+                    Reassign(e.OwnerUserId ?? "", SystemActor, appendedAt);
                 }
 
                 break;
             case EventType.Unsubscribed when !State.Unsubscribed:
                 State.Unsubscribed = true;
-                AddHistory(HistoryKind.Unsubscribed, SystemActor, now, "The contact unsubscribed: every message is held and no handoff will be raised.");
+                AddHistory(HistoryKind.Unsubscribed, SystemActor, appendedAt, "The contact unsubscribed: every message is held and no handoff will be raised.");
                 RefreshHolds();
                 break;
         }
 
-        State.UpdatedAt = now;
+        // Never back: a batch journaled before the contact's latest change may reach it after that change.
+        if (appendedAt > State.UpdatedAt)
+        {
+            State.UpdatedAt = appendedAt;
+        }
 
         static bool IsNewer(DateTimeOffset at, DateTimeOffset? known) => known is null || at >= known;
     }

@@ -5,6 +5,9 @@ namespace Handoff.Grains.Journal;
 /// <summary>An event on its way into the journal, with the contact it belongs to.</summary>
 public readonly record struct JournalEntry(string ContactId, StoredEvent Event);
 
+/// <summary>An event id the journal held before an append: the contact the event belongs to, and when it was appended.</summary>
+public readonly record struct JournalHolder(string ContactId, DateTimeOffset AppendedAt);
+
 /// <summary>A contact the journal holds events for.</summary>
 public readonly record struct JournaledContact(string TenantId, string ContactId);
 
@@ -18,13 +21,17 @@ public readonly record struct JournaledContact(string TenantId, string ContactId
 public interface IEventJournal
 {
     /// <summary>
-    /// Appends the entries durably, stamped <paramref name="appendedAt"/>, in one write. For each entry, in order, the
-    /// answer is null when it was appended now, or the contact id of the event already journaled under its event id.
+    /// Appends the entries durably, stamped <paramref name="appendedAt"/> (a <see cref="JournalClock"/> reading, which
+    /// every journal keeps exactly), in one write. For each entry, in order, the answer is null when it was appended
+    /// now, or the holder of the event already journaled under its event id: its contact and its append time.
     /// </summary>
-    Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+    Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
         CancellationToken cancellationToken = default);
 
-    /// <summary>The contact's events appended at or after <paramref name="since"/>, in the order they were appended.</summary>
+    /// <summary>
+    /// The contact's events appended at or after <paramref name="since"/>, in the order they were appended, each with
+    /// its <see cref="StoredEvent.AppendedAt"/>.
+    /// </summary>
     Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default);
 
@@ -49,5 +56,26 @@ public static class JournalAnswers
     /// try may have stopped between the append and the contact; the contact skips what it has seen). An id the tenant
     /// used for another contact is not this contact's event.
     /// </summary>
-    public static bool IsTheContacts(string? holder, string contactId) => holder is null || holder == contactId;
+    public static bool IsTheContacts(JournalHolder? holder, string contactId) => holder is null || holder.Value.ContactId == contactId;
+
+    /// <summary>
+    /// The event as the contact applies it: as of its append time, which is the earlier append's when the journal held
+    /// it already (an earlier try), since that is the time a replay of the journal reads.
+    /// </summary>
+    public static StoredEvent AsJournaled(JournalHolder? holder, StoredEvent e, DateTimeOffset appendedAt) =>
+        e with { AppendedAt = holder?.AppendedAt ?? appendedAt };
+}
+
+/// <summary>The append times the journal stamps.</summary>
+public static class JournalClock
+{
+    /// <summary>
+    /// Now, to the whole microsecond: the finest time PostgreSQL keeps, so that an append time read back from any journal
+    /// equals the one the live path applied, tick for tick.
+    /// </summary>
+    public static DateTimeOffset Now(TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
+    }
 }

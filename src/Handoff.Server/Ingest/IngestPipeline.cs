@@ -53,7 +53,8 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
 
     public async Task<BatchOutcome> IngestAsync(string tenantId, IReadOnlyList<V1.EngagementEvent> events)
     {
-        var now = time.GetUtcNow();
+        // The batch's append time: the contacts apply the batch as of it, and so does every replay of the journal.
+        var appendedAt = JournalClock.Now(time);
         var rejected = new List<V1.RejectedEvent>();
         var entries = new List<JournalEntry>(events.Count);
         var idsInBatch = new HashSet<string>(StringComparer.Ordinal);
@@ -61,7 +62,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var validator = ValidateEvent(e, $"events[{i}]", now);
+            var validator = ValidateEvent(e, $"events[{i}]", appendedAt);
             if (!validator.IsValid)
             {
                 var first = validator.Violations[0];
@@ -78,7 +79,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
             entries.Add(new JournalEntry(e.ContactId, e.ToStored()));
         }
 
-        var holders = await journal.AppendAsync(tenantId, entries, now);
+        var holders = await journal.AppendAsync(tenantId, entries, appendedAt);
         var accepted = 0;
         var byContact = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
@@ -103,7 +104,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
                 byContact[contactId] = list = [];
             }
 
-            list.Add(e);
+            list.Add(JournalAnswers.AsJournaled(holders[i], e, appendedAt));
         }
 
         await Task.WhenAll(byContact.Select(c => ApplyToContactAsync(tenantId, c.Key, c.Value)));

@@ -41,7 +41,7 @@ public sealed class JournalReplayTests
             Assert.Equal(6, before.Engagement.TotalEventCount);
             Assert.Null(before.Card);
             // Nothing of it is in the grain's stored state yet: only the journal holds the events.
-            Assert.False((await StoredStateAsync(cluster, contactId)).RecordExists);
+            Assert.False((await cluster.StoredContactStateAsync(Tenant, contactId)).RecordExists);
         }
         finally
         {
@@ -78,12 +78,12 @@ public sealed class JournalReplayTests
             var events = new Events(cluster.Clock.GetUtcNow());
             await cluster.Grains.Contact(Tenant, contactId).Ingest(
                 [events.At(TimeSpan.FromHours(2), EventType.EmailOpened, Channel.Email), events.At(TimeSpan.FromHours(1), EventType.EmailClicked, Channel.Email)]);
-            Assert.False((await StoredStateAsync(cluster, contactId)).RecordExists);
+            Assert.False((await cluster.StoredContactStateAsync(Tenant, contactId)).RecordExists);
 
             var interval = cluster.SiloServices.GetRequiredService<HandoffEngine>().Contacts.CheckpointInterval;
             var stored = await Wait.ForAsync(async () =>
                 {
-                    var state = await StoredStateAsync(cluster, contactId);
+                    var state = await cluster.StoredContactStateAsync(Tenant, contactId);
                     return state.RecordExists ? state.State : null;
                 },
                 "the contact's checkpoint",
@@ -120,13 +120,5 @@ public sealed class JournalReplayTests
         {
             await cluster.StopAsync();
         }
-    }
-
-    private static async Task<GrainState<ContactState>> StoredStateAsync(HandoffTestCluster cluster, string contactId)
-    {
-        var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
-        var state = new GrainState<ContactState>(new ContactState());
-        await storage.ReadStateAsync("contact", cluster.Grains.Contact(Tenant, contactId).GetGrainId(), state);
-        return state;
     }
 }

@@ -1,9 +1,11 @@
 using Handoff.Grains;
+using Handoff.Grains.Contacts;
 using Handoff.Server.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Reminders;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using ReminderOptions = Orleans.Hosting.ReminderOptions;
 
@@ -53,6 +55,15 @@ public sealed class HandoffTestCluster : IAsyncDisposable
 
     /// <summary>The services of the (only) silo: its IGrainStorage, IReminderTable, IMembershipTable ...</summary>
     public IServiceProvider SiloServices => ((InProcessSiloHandle)Cluster.Silos[0]).ServiceProvider;
+
+    /// <summary>The contact's state as last written to the store (RecordExists false when it never was).</summary>
+    public async Task<GrainState<ContactState>> StoredContactStateAsync(string tenantId, string contactId)
+    {
+        var storage = SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
+        var state = new GrainState<ContactState>(new ContactState());
+        await storage.ReadStateAsync("contact", Grains.Contact(tenantId, contactId).GetGrainId(), state);
+        return state;
+    }
 
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "handoff-tests", $"{Guid.NewGuid():N}.db");

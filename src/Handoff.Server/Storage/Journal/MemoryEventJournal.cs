@@ -10,13 +10,13 @@ namespace Handoff.Server.Storage.Journal;
 public sealed class MemoryEventJournal : IEventJournal
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<(string Tenant, string EventId), string> holders = [];
+    private readonly Dictionary<(string Tenant, string EventId), JournalHolder> holders = [];
     private readonly Dictionary<(string Tenant, string ContactId), List<(DateTimeOffset AppendedAt, StoredEvent Event)>> byContact = [];
 
-    public Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+    public Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
         CancellationToken cancellationToken = default)
     {
-        var answers = new string?[entries.Count];
+        var answers = new JournalHolder?[entries.Count];
         lock (gate)
         {
             for (var i = 0; i < entries.Count; i++)
@@ -28,7 +28,7 @@ public sealed class MemoryEventJournal : IEventJournal
                     continue;
                 }
 
-                holders[(tenantId, e.EventId)] = contactId;
+                holders[(tenantId, e.EventId)] = new JournalHolder(contactId, appendedAt);
                 if (!byContact.TryGetValue((tenantId, contactId), out var events))
                 {
                     byContact[(tenantId, contactId)] = events = [];
@@ -38,7 +38,7 @@ public sealed class MemoryEventJournal : IEventJournal
             }
         }
 
-        return Task.FromResult<IReadOnlyList<string?>>(answers);
+        return Task.FromResult<IReadOnlyList<JournalHolder?>>(answers);
     }
 
     public Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
@@ -47,7 +47,7 @@ public sealed class MemoryEventJournal : IEventJournal
         lock (gate)
         {
             IReadOnlyList<StoredEvent> events = byContact.TryGetValue((tenantId, contactId), out var all)
-                ? all.Where(e => e.AppendedAt >= since).Select(e => e.Event).ToList()
+                ? all.Where(e => e.AppendedAt >= since).Select(e => e.Event with { AppendedAt = e.AppendedAt }).ToList()
                 : [];
             return Task.FromResult(events);
         }

@@ -16,7 +16,7 @@ namespace Handoff.Server.Storage.Journal;
 /// </summary>
 public sealed class PostgreSqlEventJournal(string connectionString, Serializer serializer) : IEventJournal
 {
-    public async Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+    public async Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
         CancellationToken cancellationToken = default)
     {
         if (entries.Count == 0)
@@ -56,14 +56,14 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
             }
         }
 
-        var answers = new string?[entries.Count];
+        var answers = new JournalHolder?[entries.Count];
         if (appended.Count == entries.Count)
         {
             return answers;
         }
 
         // Some ids were journaled before (a replay), or twice in these entries (the first one is the one appended):
-        // the answer for those is the contact that holds the id.
+        // the answer for those is the contact that holds the id, and when it was appended.
         var taken = new List<int>();
         for (var i = 0; i < entries.Count; i++)
         {
@@ -74,15 +74,15 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
         }
 
         await using var lookup = new NpgsqlCommand(
-            "SELECT event_id, contact_id FROM handoff_event_journal WHERE tenant_id = @tenant AND event_id = ANY(@event_ids);", connection);
+            "SELECT event_id, contact_id, appended_at FROM handoff_event_journal WHERE tenant_id = @tenant AND event_id = ANY(@event_ids);", connection);
         lookup.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
         lookup.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", taken.Select(i => eventIds[i]).Distinct(StringComparer.Ordinal).ToArray()));
-        var holders = new Dictionary<string, string>(StringComparer.Ordinal);
+        var holders = new Dictionary<string, JournalHolder>(StringComparer.Ordinal);
         await using (var reader = await lookup.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                holders[reader.GetString(0)] = reader.GetString(1);
+                holders[reader.GetString(0)] = new JournalHolder(reader.GetString(1), Time(reader.GetFieldValue<DateTime>(2)));
             }
         }
 
@@ -99,7 +99,7 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            SELECT payload FROM handoff_event_journal
+            SELECT appended_at, payload FROM handoff_event_journal
             WHERE tenant_id = @tenant AND contact_id = @contact AND appended_at >= @since
             ORDER BY seq;
             """, connection);
@@ -110,7 +110,7 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(0))!);
+            events.Add(serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(1))! with { AppendedAt = Time(reader.GetFieldValue<DateTime>(0)) });
         }
 
         return events;
@@ -136,9 +136,7 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT max(appended_at) FROM handoff_event_journal;", connection);
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime latest
-            ? new DateTimeOffset(DateTime.SpecifyKind(latest, DateTimeKind.Utc))
-            : null;
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime latest ? Time(latest) : null;
     }
 
     public async Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default)
@@ -160,6 +158,9 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
 
         return deleted;
     }
+
+    /// <summary>A timestamptz as read: UTC, to the microsecond.</summary>
+    private static DateTimeOffset Time(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

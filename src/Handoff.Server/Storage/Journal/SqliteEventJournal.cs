@@ -47,12 +47,12 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         return Path.Combine(Path.GetDirectoryName(full)!, $"{Path.GetFileNameWithoutExtension(full)}.events{Path.GetExtension(full)}");
     }
 
-    public Task<IReadOnlyList<string?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+    public Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
         CancellationToken cancellationToken = default)
     {
         if (entries.Count == 0)
         {
-            return Task.FromResult<IReadOnlyList<string?>>([]);
+            return Task.FromResult<IReadOnlyList<JournalHolder?>>([]);
         }
 
         var payloads = new byte[entries.Count][];
@@ -78,7 +78,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             using var connection = Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT Payload FROM EventJournal
+                SELECT AppendedAt, Payload FROM EventJournal
                 WHERE TenantId = $tenant AND ContactId = $contact AND AppendedAt >= $since
                 ORDER BY Seq;
                 """;
@@ -89,7 +89,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             var events = new List<StoredEvent>();
             while (reader.Read())
             {
-                events.Add(serializer.Deserialize<StoredEvent>((byte[])reader[0])!);
+                events.Add(serializer.Deserialize<StoredEvent>((byte[])reader[1])! with { AppendedAt = Time(reader.GetInt64(0)) });
             }
 
             return events;
@@ -118,7 +118,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             using var connection = Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT MAX(AppendedAt) FROM EventJournal;";
-            return command.ExecuteScalar() is long ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+            return command.ExecuteScalar() is long ticks ? Time(ticks) : null;
         }, cancellationToken);
 
     public Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default) =>
@@ -167,7 +167,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         var appended = insert.Parameters.Add("$appended", SqliteType.Integer);
         var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
         using var owner = connection.CreateCommand();
-        owner.CommandText = "SELECT ContactId FROM EventJournal WHERE TenantId = $tenant AND EventId = $event;";
+        owner.CommandText = "SELECT ContactId, AppendedAt FROM EventJournal WHERE TenantId = $tenant AND EventId = $event;";
         var ownerTenant = owner.Parameters.Add("$tenant", SqliteType.Text);
         var ownerEvent = owner.Parameters.Add("$event", SqliteType.Text);
 
@@ -184,14 +184,14 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
 
             try
             {
-                var answers = new List<string?[]>(group.Count);
+                var answers = new List<JournalHolder?[]>(group.Count);
                 using (var transaction = connection.BeginTransaction(deferred: false))
                 {
                     insert.Transaction = transaction;
                     owner.Transaction = transaction;
                     foreach (var append in group)
                     {
-                        var answer = new string?[append.Entries.Count];
+                        var answer = new JournalHolder?[append.Entries.Count];
                         tenant.Value = append.TenantId;
                         ownerTenant.Value = append.TenantId;
                         appended.Value = append.AppendedAtTicks;
@@ -204,7 +204,9 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
                             if (insert.ExecuteNonQuery() == 0)
                             {
                                 ownerEvent.Value = entry.Event.EventId;
-                                answer[i] = (string)owner.ExecuteScalar()!;
+                                using var holder = owner.ExecuteReader();
+                                holder.Read();
+                                answer[i] = new JournalHolder(holder.GetString(0), Time(holder.GetInt64(1)));
                             }
                         }
 
@@ -242,6 +244,9 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         return connection;
     }
 
+    /// <summary>A time of the journal: UTC ticks.</summary>
+    private static DateTimeOffset Time(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -251,6 +256,6 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
 
     private sealed record PendingAppend(string TenantId, IReadOnlyList<JournalEntry> Entries, byte[][] Payloads, long AppendedAtTicks)
     {
-        public TaskCompletionSource<IReadOnlyList<string?>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<IReadOnlyList<JournalHolder?>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,0 +1,88 @@
+using Handoff.Grains.Contacts;
+using Handoff.Grains.Journal;
+using Handoff.Server.Storage.Journal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Serialization;
+using EventType = Handoff.Domain.Model.EventType;
+
+namespace Handoff.Server.Tests.Storage;
+
+/// <summary>
+/// The three event journals keep one contract about time: a contact applies an event as of the append time of its
+/// batch, live and on every replay, so a read gives each event that time back exactly, and an append that finds an id
+/// already taken answers with the time it was taken.
+/// </summary>
+public sealed class EventJournalTests
+{
+    private const string Tenant = "acme";
+
+    public enum JournalKind
+    {
+        Memory,
+        Sqlite,
+        PostgreSql,
+    }
+
+    [Theory]
+    [InlineData(JournalKind.Memory)]
+    [InlineData(JournalKind.Sqlite)]
+    [InlineData(JournalKind.PostgreSql)]
+    public async Task A_read_gives_every_event_its_batch_append_time_and_a_taken_id_answers_with_the_time_it_was_taken(JournalKind kind)
+    {
+        await using var opened = await OpenedJournal.OpenAsync(kind);
+        var journal = opened.Journal;
+        // Between two microseconds, where a journal keeping less than JournalClock's stamp would give another time back.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
+        var first = JournalClock.Now(clock);
+        clock.Advance(TimeSpan.FromTicks(15_000_003));
+        var second = JournalClock.Now(clock);
+
+        Assert.Equal([null, null, null],
+            await journal.AppendAsync(Tenant, [Entry("alice", "e1"), Entry("alice", "e2"), Entry("bob", "e3")], first));
+        Assert.Equal([new JournalHolder("alice", first), null, new JournalHolder("alice", first)],
+            await journal.AppendAsync(Tenant, [Entry("alice", "e2"), Entry("alice", "e4"), Entry("bob", "e1")], second));
+
+        Assert.Equal([("e1", first), ("e2", first), ("e4", (DateTimeOffset?)second)], Read(await journal.ReadContactAsync(Tenant, "alice", DateTimeOffset.MinValue)));
+        Assert.Equal([("e4", (DateTimeOffset?)second)], Read(await journal.ReadContactAsync(Tenant, "alice", second)));
+        Assert.Equal([("e3", (DateTimeOffset?)first)], Read(await journal.ReadContactAsync(Tenant, "bob", DateTimeOffset.MinValue)));
+    }
+
+    private static JournalEntry Entry(string contactId, string eventId) =>
+        new(contactId, new StoredEvent { EventId = eventId, Type = EventType.EmailOpened, OccurredAt = new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero) });
+
+    private static List<(string EventId, DateTimeOffset? AppendedAt)> Read(IReadOnlyList<StoredEvent> events) =>
+        events.Select(e => (e.EventId, e.AppendedAt)).ToList();
+
+    /// <summary>A journal of one kind on a store of its own, removed with it.</summary>
+    private sealed class OpenedJournal(IEventJournal journal, Func<ValueTask> remove) : IAsyncDisposable
+    {
+        public IEventJournal Journal { get; } = journal;
+
+        public static async Task<OpenedJournal> OpenAsync(JournalKind kind)
+        {
+            var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+            switch (kind)
+            {
+                case JournalKind.Memory:
+                    return new OpenedJournal(new MemoryEventJournal(), () => ValueTask.CompletedTask);
+                case JournalKind.Sqlite:
+                    var folder = Path.Combine(Path.GetTempPath(), "handoff-journal-tests", Guid.NewGuid().ToString("N"));
+                    Directory.CreateDirectory(folder);
+                    var sqlite = new SqliteEventJournal(Path.Combine(folder, "handoff.events.db"), serializer);
+                    return new OpenedJournal(sqlite, async () =>
+                    {
+                        await sqlite.DisposeAsync();
+                        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                        Directory.Delete(folder, recursive: true);
+                    });
+                default:
+                    var server = await PostgreSqlTestServer.GetAsync();
+                    var database = await server.CreateDatabaseAsync();
+                    return new OpenedJournal(new PostgreSqlEventJournal(database, serializer), () => new ValueTask(server.DropDatabaseAsync(database)));
+            }
+        }
+
+        public ValueTask DisposeAsync() => remove();
+    }
+}
