@@ -111,6 +111,26 @@ internal static class Render
         foreach (var line in Wrap(n.Summary, Width - 4)) Console.WriteLine($"    {line}");
     }
 
+    /// <summary>A change a watch reports: one line naming the notification, and the card as it is now when it was updated.</summary>
+    public static void Change(NotificationChange c)
+    {
+        var what = c.Kind switch
+        {
+            NotificationChangeKind.Read => "read",
+            NotificationChangeKind.Resolved => "resolved (card resolved)",
+            NotificationChangeKind.Updated => "updated (new reason)",
+            NotificationChangeKind.Reassigned => "moved away (contact reassigned)",
+            _ => "changed",
+        };
+        var title = c.Notification is { } n ? $"  {n.Title}" : "";
+        Console.WriteLine($"#{c.Sequence}  #{c.NotificationSequence} {what}{title}  · {When(c.ChangeTime)}");
+        if (c.Kind == NotificationChangeKind.Updated && c.Notification is { } updated)
+        {
+            Console.WriteLine($"    card {updated.CardId} v{updated.CardVersion} · {Reasons(updated.Reasons)}");
+            foreach (var line in Wrap(updated.Summary, Width - 4)) Console.WriteLine($"    {line}");
+        }
+    }
+
     public static void Message(OutreachMessage m)
     {
         var status = m.Status == MessageStatus.Held ? $"HELD ({ProtoEnum.Words(m.HoldReason)})" : ProtoEnum.Code(m.Status);

@@ -47,8 +47,16 @@ public sealed class InboxOptions
     public int MaxNotifications { get; set; } = 2000;
 
     /// <summary>
-    /// Notifications per stored page: a delivery, a resolve or a read writes the pages it touched, not the whole inbox.
-    /// Changing it applies to new pages only; keep it for the life of a deployment.
+    /// The inbox keeps this many newest changes (a notification read, resolved, updated or reassigned) for subscribers
+    /// that resume a watch; one resuming from before the oldest kept change must reload the inbox. Twice the
+    /// notifications: most notifications are read once and resolved once.
+    /// </summary>
+    public int MaxChanges { get; set; } = 4000;
+
+    /// <summary>
+    /// Sequence numbers per stored page (notifications and changes share them): a delivery, a resolve or a read writes
+    /// the pages it touched, not the whole inbox. Changing it applies to new pages only; keep it for the life of a
+    /// deployment.
     /// </summary>
     public int PageSize { get; set; } = 100;
 

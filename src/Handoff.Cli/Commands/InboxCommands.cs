@@ -1,3 +1,5 @@
+using System.Globalization;
+using Google.Rpc;
 using Grpc.Core;
 using Handoff.Protos.V1;
 
@@ -13,8 +15,9 @@ internal static class InboxCommands
         new("inbox list", "[--user USER | --unassigned | --team] [--unread]", "List an inbox's notifications, newest first", InboxNote, List),
         new("inbox read", "[--user USER | --unassigned | --team] --up-to SEQ", "Mark every notification up to SEQ read", InboxNote, Read),
         new("inbox watch", "[--user USER | --unassigned | --team] [--after SEQ]",
-            "Print notifications as they arrive (the backlog after SEQ first) until Ctrl+C",
-            InboxNote + "\nA lost connection is retried from the last sequence printed, so nothing is missed or printed twice.",
+            "Print notifications and their changes (read, resolved, updated, moved away) as they happen, the backlog after SEQ first, until Ctrl+C",
+            InboxNote + "\nA lost connection is retried from the last sequence printed, so nothing is missed or printed twice."
+                + "\nSEQ past the inbox's end is replaced by its end; entries the inbox no longer keeps are reported as missed.",
             Watch),
     ];
 
@@ -54,6 +57,7 @@ internal static class InboxCommands
         a.Positionals();
         Console.Error.WriteLine($"watching {Describe(request.Inbox)} after #{request.AfterSequence} (Ctrl+C to stop)");
         var retry = TimeSpan.FromSeconds(1);
+        var unread = -1;
         while (true)
         {
             try
@@ -61,13 +65,25 @@ internal static class InboxCommands
                 using var call = ctx.Notifications.WatchNotifications(request, cancellationToken: ctx.Cancel);
                 await foreach (var item in call.ResponseStream.ReadAllAsync(ctx.Cancel))
                 {
-                    if (item.EventCase != WatchNotificationsResponse.EventOneofCase.Notification)
+                    switch (item.EventCase)
                     {
-                        continue; // a heartbeat: the stream is alive
+                        case WatchNotificationsResponse.EventOneofCase.Notification:
+                            Render.Notification(item.Notification);
+                            request.AfterSequence = item.Notification.Sequence;
+                            break;
+                        case WatchNotificationsResponse.EventOneofCase.Change:
+                            Render.Change(item.Change);
+                            request.AfterSequence = item.Change.Sequence;
+                            break;
+                        default:
+                            break; // a heartbeat: the stream is alive
                     }
 
-                    Render.Notification(item.Notification);
-                    request.AfterSequence = item.Notification.Sequence;
+                    if (item.UnreadCount != unread)
+                    {
+                        unread = item.UnreadCount;
+                        Console.WriteLine($"    {Describe(request.Inbox)}: {unread} unread");
+                    }
                     retry = TimeSpan.FromSeconds(1);
                 }
                 Console.Error.WriteLine("the server ended the stream; reconnecting");
@@ -75,6 +91,15 @@ internal static class InboxCommands
             catch (Exception) when (ctx.Cancel.IsCancellationRequested)
             {
                 return 0;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.OutOfRange && ResumePoint(ex) is { } resume)
+            {
+                Console.Error.WriteLine(resume.Reason == "AFTER_SEQUENCE_EXPIRED"
+                    ? $"the inbox no longer keeps what came after #{request.AfterSequence}: #{request.AfterSequence + 1} to #{resume.After} are missed "
+                        + $"('inbox list' shows the inbox as it is); watching after #{resume.After}"
+                    : $"the inbox ends at #{resume.After}, before #{request.AfterSequence}; watching after #{resume.After}");
+                request.AfterSequence = resume.After;
+                continue;
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
             {
@@ -90,6 +115,16 @@ internal static class InboxCommands
             }
             retry = TimeSpan.FromSeconds(Math.Min(retry.TotalSeconds * 2, 30));
         }
+    }
+
+    /// <summary>Where a watch refused for its place may go on: the inbox's end, or the oldest place it still keeps.</summary>
+    private static (string Reason, long After)? ResumePoint(RpcException refusal)
+    {
+        var info = refusal.GetRpcStatus()?.GetDetail<ErrorInfo>();
+        var key = info?.Reason == "AFTER_SEQUENCE_EXPIRED" ? "oldestResumableAfter" : "lastSequence";
+        return info is not null && info.Metadata.TryGetValue(key, out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var after)
+            ? (info.Reason, after)
+            : null;
     }
 
     private static InboxRef Inbox(CliContext ctx, Args a)

@@ -2,11 +2,12 @@ using Orleans.Concurrency;
 
 namespace Handoff.Grains.Notifications;
 
-/// <summary>Receives live notifications from an inbox. Held by a stream handler for as long as its subscriber listens.</summary>
+/// <summary>Receives an inbox's new log entries as they are stored. Held by a stream handler for as long as its subscriber listens.</summary>
 public interface IInboxObserver : IGrainObserver
 {
+    /// <summary>The entries one call to the inbox stored, oldest first.</summary>
     [OneWay]
-    Task OnNotification(NotificationRecord notification);
+    Task OnEntries(IReadOnlyList<InboxEntry> entries);
 }
 
 /// <summary>One inbox: a user's, a tenant's unassigned inbox, or its team inbox. Key: "{tenant}/{InboxAddress.KeySuffix}".</summary>
@@ -25,9 +26,12 @@ public interface INotificationInboxGrain : IGrainWithStringKey
     [Alias("List")]
     Task<NotificationPage> List(long beforeSequence, int pageSize, bool unreadOnly);
 
-    /// <summary>Oldest first, after <paramref name="afterSequence"/>.</summary>
-    [Alias("ReadAfter")]
-    Task<IReadOnlyList<NotificationRecord>> ReadAfter(long afterSequence, int max);
+    /// <summary>
+    /// The log's entries after <paramref name="afterSequence"/> that the inbox holds, oldest first, with the bounds a
+    /// subscriber's cursor must keep within.
+    /// </summary>
+    [Alias("ReadLog")]
+    Task<InboxLogPage> ReadLog(long afterSequence, int max);
 
     /// <summary>Returns the unread count afterwards.</summary>
     [Alias("MarkRead")]

@@ -16,13 +16,19 @@ public sealed class InboxState
     /// <summary>The last sequence number given when the head was written; the pages may hold later ones.</summary>
     [Id(1)] public long LastSequence { get; set; }
 
-    /// <summary>The oldest page that may hold a kept notification.</summary>
+    /// <summary>The oldest page that may hold a kept notification or change.</summary>
     [Id(2)] public long FirstPage { get; set; }
 }
 
-/// <summary>One page of an inbox: the kept notifications whose sequence numbers fall in it, oldest first.</summary>
+/// <summary>
+/// One page of an inbox: the kept notifications and changes whose sequence numbers fall in it, each oldest first.
+/// Every sequence number belongs to one of the two, so every page up to the last sequence was written.
+/// </summary>
 [GenerateSerializer, Alias("handoff.InboxPage")]
 public sealed class InboxPage
 {
     [Id(0)] public List<NotificationRecord> Notifications { get; set; } = [];
+
+    /// <summary>Empty in pages written before inboxes recorded changes.</summary>
+    [Id(1)] public List<NotificationChange> Changes { get; set; } = [];
 }

@@ -231,7 +231,10 @@ public sealed class ApiOptions
     /// <summary>A subscriber that does not take a message within this time is cut off as too slow.</summary>
     public TimeSpan WatchWriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Notifications buffered per stream before the subscriber is cut off as too slow.</summary>
+    /// <summary>
+    /// Live entries (notifications and changes) buffered per stream; what does not fit is read from the inbox once the
+    /// stream has sent the rest, so a burst (a whole inbox marked read) costs reads, not the subscriber.
+    /// </summary>
     public int WatchBufferSize { get; set; } = 1000;
 }
 

@@ -143,6 +143,27 @@ public static class ProtoMapper
         return notification;
     }
 
+    /// <summary>An entry of an inbox's log as the watch stream carries it: a new notification or a change to one.</summary>
+    public static V1.WatchNotificationsResponse ToProto(this InboxEntry entry)
+    {
+        var response = new V1.WatchNotificationsResponse { UnreadCount = entry.UnreadCount };
+        if (entry.Change is not { } change)
+        {
+            response.Notification = entry.Notification!.ToProto();
+            return response;
+        }
+
+        response.Change = new V1.NotificationChange
+        {
+            Sequence = change.Sequence,
+            Kind = (V1.NotificationChangeKind)change.Kind,
+            NotificationSequence = change.NotificationSequence,
+            ChangeTime = Time(change.At),
+            Notification = entry.Notification?.ToProto(),
+        };
+        return response;
+    }
+
     public static V1.ActiveHandoff ToProto(this ActiveHandoffEntry e)
     {
         var handoff = new V1.ActiveHandoff

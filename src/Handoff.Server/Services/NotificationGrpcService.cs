@@ -1,4 +1,6 @@
+using System.Globalization;
 using Grpc.Core;
+using Handoff.Server.Errors;
 using Handoff.Server.Security;
 using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
@@ -15,6 +17,10 @@ namespace Handoff.Server.Services;
 public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOptions> api, CallerLimits limits, IHostApplicationLifetime lifetime, TimeProvider time)
     : NotificationService.NotificationServiceBase
 {
+    /// <summary>ErrorInfo metadata of a watch refused for its place (the proto's WatchNotifications names them).</summary>
+    private const string LastSequenceKey = "lastSequence";
+    private const string OldestResumableAfterKey = "oldestResumableAfter";
+
     [Authorize(Policy = HandoffPolicies.Sidebar)]
     public override async Task<ListNotificationsResponse> ListNotifications(ListNotificationsRequest request, ServerCallContext context)
     {
@@ -54,6 +60,16 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, slow.Message));
         }
+        catch (InboxWatch.BeyondEndException beyond)
+        {
+            throw RichStatus.Create(Google.Rpc.Code.OutOfRange, beyond.Message,
+                RichStatus.Reason("AFTER_SEQUENCE_BEYOND_END", (LastSequenceKey, Number(beyond.LastSequence)))).ToRpcException();
+        }
+        catch (InboxWatch.ExpiredException expired)
+        {
+            throw RichStatus.Create(Google.Rpc.Code.OutOfRange, expired.Message, RichStatus.Reason("AFTER_SEQUENCE_EXPIRED",
+                (OldestResumableAfterKey, Number(expired.OldestResumableAfter)), (LastSequenceKey, Number(expired.LastSequence)))).ToRpcException();
+        }
         catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
             // The subscriber went away, its deadline passed or the server is stopping: the watch released what it held.
@@ -89,16 +105,19 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
             .OptionalId(inbox.UserId, "inbox.user_id");
     }
 
-    /// <summary>Writes a watch's notifications and heartbeats to the response stream (one writer: the watch's loop).</summary>
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Writes a watch's entries and heartbeats to the response stream (one writer: the watch's loop).</summary>
     private sealed class StreamSink(IServerStreamWriter<WatchNotificationsResponse> stream, TimeProvider time) : IWatchSink
     {
-        public Task NotificationAsync(Grains.Notifications.NotificationRecord notification, CancellationToken cancellationToken) =>
-            stream.WriteAsync(new WatchNotificationsResponse { Notification = notification.ToProto() }, cancellationToken);
+        public Task EntryAsync(Grains.Notifications.InboxEntry entry, CancellationToken cancellationToken) =>
+            stream.WriteAsync(entry.ToProto(), cancellationToken);
 
-        public Task HeartbeatAsync(long lastSequence, CancellationToken cancellationToken) =>
+        public Task HeartbeatAsync(long lastSequence, int unreadCount, CancellationToken cancellationToken) =>
             stream.WriteAsync(new WatchNotificationsResponse
             {
                 Heartbeat = new Heartbeat { ServerTime = ProtoMapper.Time(time.GetUtcNow()), LastSequence = lastSequence },
+                UnreadCount = unreadCount,
             }, cancellationToken);
     }
 }

@@ -7,7 +7,8 @@ namespace Handoff.Cluster.Tests.Failover;
 
 /// <summary>
 /// A subscriber watching an inbox through one server keeps its inbox complete when that server is killed: it
-/// reconnects to another with the last sequence number it has, and ends with every notification once, in order.
+/// reconnects to another with the last sequence number it has, and ends with every entry once, in order: the new
+/// notifications and the changes to them (read by another client before and after the kill).
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITestOutputHelper output)
@@ -30,31 +31,63 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
         var watching = subscriber.RunAsync(stop.Token);
 
         // Hot contacts have no owner: every card lands in the tenant's unassigned inbox, one batch (one card) at a time.
+        // Another client marks what the subscriber has read, through a server that stays, before and after the kill.
+        var survivor = new NotificationService.NotificationServiceClient(cluster.Silos[1].Invoker);
         var sending = client.SendAsync(plan.WarmUpBatches(Tenant, size: 10), stop.Token);
-        await WaitUntilAsync(() => subscriber.Received.Count >= HotContacts / 3, stop.Token);
+        await WaitUntilAsync(() => subscriber.Notifications >= HotContacts / 3, stop.Token);
+        await MarkReadAsync(survivor, subscriber.LastNotification, stop.Token);
         first.Kill();
         var killedAt = DateTime.UtcNow;
+        await WaitUntilAsync(() => subscriber.Notifications >= HotContacts * 2 / 3, stop.Token);
+        await MarkReadAsync(survivor, subscriber.LastNotification, stop.Token);
         await sending;
 
         // Notifications go out after the acknowledgement. One owed by a contact of the killed server goes out once the
         // cluster has declared that server dead and crash recovery has woken its contacts: wait for every one.
-        var survivor = new NotificationService.NotificationServiceClient(cluster.Silos[1].Invoker);
-        long last;
-        while ((last = (await survivor.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = Unassigned })).LastSequence) < HotContacts)
+        ListNotificationsResponse inbox;
+        while ((inbox = await survivor.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = Unassigned, PageSize = 500 },
+            cancellationToken: stop.Token)).Notifications.Count < HotContacts)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), stop.Token);
         }
 
+        var unread = await MarkReadAsync(survivor, inbox.LastSequence, stop.Token);
+        var last = (await survivor.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = Unassigned }, cancellationToken: stop.Token)).LastSequence;
         await WaitUntilAsync(() => subscriber.Received.Count >= last, stop.Token);
         var elapsed = DateTime.UtcNow - killedAt;
         await stop.CancelAsync();
         await watching;
 
-        Figures.Report(output, $"subscriber failover: notifications {last}, received {subscriber.Received.Count}, " +
+        var received = subscriber.Received;
+        Figures.Report(output, $"subscriber failover: entries {last} ({subscriber.Notifications} notifications), received {received.Count}, " +
             $"reconnect attempts {subscriber.Reconnects}, complete {elapsed.TotalSeconds:0.0} s after the kill");
-        Assert.Equal(HotContacts, last);
-        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), subscriber.Received);
+        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), received.Select(e => e.Sequence));
+        Assert.Equal(HotContacts, received.Count(e => e.Kind == NotificationChangeKind.Unspecified));
+        // Every notification was marked read once, by one of the three calls, and the subscriber heard of each.
+        Assert.Equal(HotContacts, received.Count(e => e.Kind == NotificationChangeKind.Read));
+        Assert.Equal((0, 0), (unread, subscriber.UnreadCount));
         Assert.True(subscriber.Reconnects >= 1, "the subscriber never had to reconnect");
+    }
+
+    /// <summary>
+    /// Marks the inbox read up to <paramref name="upToSequence"/> through a server that stays, trying again while the
+    /// cluster has not yet moved the inbox off the killed one. Returns the unread count.
+    /// </summary>
+    private static async Task<int> MarkReadAsync(NotificationService.NotificationServiceClient survivor, long upToSequence, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return (await survivor.MarkNotificationsReadAsync(
+                    new MarkNotificationsReadRequest { TenantId = Tenant, Inbox = Unassigned, UpToSequence = upToSequence },
+                    deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken)).UnreadCount;
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && !cancellationToken.IsCancellationRequested)
+            {
+                // The inbox was on the killed server: Orleans moves it once the cluster has declared that server dead.
+            }
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
@@ -65,12 +98,18 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
         }
     }
 
-    /// <summary>Watches the unassigned inbox and, when its server goes away, resumes on another after its last sequence.</summary>
+    /// <summary>
+    /// Watches the unassigned inbox and, when its server goes away, resumes on another after its last sequence. Records
+    /// every entry: a new notification (kind UNSPECIFIED) or a change of its kind.
+    /// </summary>
     private sealed class Subscriber(IReadOnlyList<SiloProcess> silos, SiloProcess start)
     {
-        private readonly List<long> received = [];
+        private readonly List<(long Sequence, NotificationChangeKind Kind)> received = [];
+        private int notifications;
+        private long lastNotification;
+        private int unreadCount;
 
-        public IReadOnlyList<long> Received
+        public IReadOnlyList<(long Sequence, NotificationChangeKind Kind)> Received
         {
             get
             {
@@ -81,6 +120,13 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
             }
         }
 
+        public int Notifications => Volatile.Read(ref notifications);
+
+        public long LastNotification => Volatile.Read(ref lastNotification);
+
+        /// <summary>The unread count of the last message received.</summary>
+        public int UnreadCount => Volatile.Read(ref unreadCount);
+
         public int Reconnects { get; private set; }
 
         public async Task RunAsync(CancellationToken cancellationToken)
@@ -88,7 +134,7 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
             var silo = start;
             while (!cancellationToken.IsCancellationRequested)
             {
-                var after = received.Count == 0 ? 0 : received[^1];
+                var after = received.Count == 0 ? 0 : received[^1].Sequence;
                 try
                 {
                     using var call = new NotificationService.NotificationServiceClient(silo.Invoker).WatchNotifications(
@@ -96,12 +142,16 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
                         cancellationToken: cancellationToken);
                     await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
                     {
+                        Volatile.Write(ref unreadCount, item.UnreadCount);
                         if (item.EventCase == WatchNotificationsResponse.EventOneofCase.Notification)
                         {
-                            lock (received)
-                            {
-                                received.Add(item.Notification.Sequence);
-                            }
+                            Add(item.Notification.Sequence, NotificationChangeKind.Unspecified);
+                            Volatile.Write(ref lastNotification, item.Notification.Sequence);
+                            Interlocked.Increment(ref notifications);
+                        }
+                        else if (item.EventCase == WatchNotificationsResponse.EventOneofCase.Change)
+                        {
+                            Add(item.Change.Sequence, item.Change.Kind);
                         }
                     }
                 }
@@ -118,6 +168,14 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
                 Reconnects++;
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
                 silo = silos.First(s => !s.HasExited);
+            }
+        }
+
+        private void Add(long sequence, NotificationChangeKind kind)
+        {
+            lock (received)
+            {
+                received.Add((sequence, kind));
             }
         }
     }

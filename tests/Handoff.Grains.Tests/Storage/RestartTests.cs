@@ -2,6 +2,7 @@ using System.Text.Json;
 using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Handoffs;
+using Handoff.Grains.Notifications;
 using Handoff.Grains.Tests.Support;
 
 namespace Handoff.Grains.Tests.Storage;
@@ -43,7 +44,7 @@ public sealed class RestartTests
             Json(await contactA.AllMessages()), Json(await contactB.AllMessages()),
             Json(await contactA.AllHistory()),
             Json(gates),
-            Json(await inbox.ReadAfter(0, 100)), Json(await inbox.List(0, 100, unreadOnly: false)),
+            Json(await inbox.ReadLog(0, 100)), Json(await inbox.List(0, 100, unreadOnly: false)),
             Json(await grains.HandoffIndex(Tenant).List(OwnerFilter.All, "", 0, 1000)));
     }
 
@@ -118,7 +119,10 @@ public sealed class RestartTests
             Assert.False(snapshotB.AutoEngage);
             Assert.Equal(DenialReason.AutoEngageOff, (await grains.Contact(Tenant, b).CheckOutreach(MessageSource.Si)).DenialReason);
             inbox = grains.UserInbox(Tenant, owner);
-            Assert.Equal([(1L, true, a), (2L, false, c)], (await inbox.ReadAfter(0, 100)).Select(n => (n.Sequence, n.Read, n.Notice.ContactId)));
+            Assert.Equal([(1L, true, a), (3L, false, c)], (await inbox.AllNotifications()).Select(n => (n.Sequence, n.Read, n.Notice.ContactId)));
+            // Between them the update of a's card (a new reason), after them a's notification marked read.
+            Assert.Equal([(1L, null), (2, NotificationChangeKind.Updated), (3, null), (4, NotificationChangeKind.Read)],
+                (await inbox.ReadLog(0, 100)).Entries.Select(e => (e.Sequence, e.Change?.Kind)));
             Assert.Equal([a, c], (await grains.HandoffIndex(Tenant).List(OwnerFilter.Owner, owner, 0, 50)).Handoffs.Select(h => h.ContactId));
 
             // The new silo remembers which events it has seen ...
@@ -129,10 +133,10 @@ public sealed class RestartTests
             Assert.Empty(await contactA.ClaimDueMessages(10));
             Assert.Equal(MessageStatus.Held, (await contactA.QueueMessage(Scenarios.Manual("after-restart"))).Status);
 
-            // ... and numbers new notifications after the old ones.
+            // ... and numbers new entries after the old ones.
             var d = await Scenarios.RaiseHandoffAsync(grains, cluster.Clock.GetUtcNow(), Tenant, owner, displayName: "Dee Park");
-            var latest = (await inbox.ReadAfter(2, 100)).Single();
-            Assert.Equal((3L, d.ContactId), (latest.Sequence, latest.Notice.ContactId));
+            var latest = (await inbox.ReadLog(4, 100)).Entries.Single();
+            Assert.Equal((5L, d.ContactId), (latest.Sequence, latest.Notification!.Notice.ContactId));
             Assert.Equal(2, (await inbox.List(0, 10, unreadOnly: true)).UnreadCount);
         }
         finally

@@ -47,11 +47,12 @@ public static class Scenarios
         grains.Inbox(tenantId, new InboxAddress(InboxKind.User, userId));
 
     /// <summary>Every notification an inbox holds about one contact, oldest first.</summary>
-    public static async Task<IReadOnlyList<NotificationRecord>> NotificationsAbout(this INotificationInboxGrain inbox, string contactId)
-    {
-        var all = await inbox.ReadAfter(0, int.MaxValue);
-        return all.Where(n => n.Notice.ContactId == contactId).ToList();
-    }
+    public static async Task<IReadOnlyList<NotificationRecord>> NotificationsAbout(this INotificationInboxGrain inbox, string contactId) =>
+        (await inbox.AllNotifications()).Where(n => n.Notice.ContactId == contactId).ToList();
+
+    /// <summary>Every notification an inbox holds, oldest first.</summary>
+    public static async Task<IReadOnlyList<NotificationRecord>> AllNotifications(this INotificationInboxGrain inbox) =>
+        (await inbox.List(0, 10_000, unreadOnly: false)).Notifications.Reverse().ToList();
 
     /// <summary>The whole outbound queue of a contact.</summary>
     public static async Task<IReadOnlyList<OutreachMessageState>> AllMessages(this IContactGrain contact) =>

@@ -34,6 +34,7 @@ public sealed class EnumAlignmentTests
         { typeof(GrainNotifications.NotificationKind), typeof(V1.NotificationKind) },
         { typeof(GrainNotifications.NotificationPriority), typeof(V1.NotificationPriority) },
         { typeof(GrainNotifications.NotificationResolution), typeof(V1.NotificationResolution) },
+        { typeof(GrainNotifications.NotificationChangeKind), typeof(V1.NotificationChangeKind) },
         { typeof(GrainNotifications.InboxKind), typeof(V1.InboxKind) },
         { typeof(GrainHandoffs.OwnerFilter), typeof(V1.OwnerFilter) },
     };

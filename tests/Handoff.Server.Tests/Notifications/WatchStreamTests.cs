@@ -44,7 +44,7 @@ public sealed class WatchStreamTests : IAsyncLifetime
 
         var first = await watch.ResponseStream.NextAsync();
         Assert.Equal(WatchNotificationsResponse.EventOneofCase.Heartbeat, first.EventCase);
-        Assert.Equal(0, first.Heartbeat.LastSequence);
+        Assert.Equal((0L, 0), (first.Heartbeat.LastSequence, first.UnreadCount));
 
         var raised = await tenant.RaiseCardAsync("c-1", owner);
         var notification = await NextNotificationAsync(watch.ResponseStream);
@@ -52,7 +52,17 @@ public sealed class WatchStreamTests : IAsyncLifetime
 
         var after = await watch.ResponseStream.NextAsync();
         Assert.Equal(WatchNotificationsResponse.EventOneofCase.Heartbeat, after.EventCase);
-        Assert.Equal(notification.Sequence, after.Heartbeat.LastSequence);
+        Assert.Equal((notification.Sequence, 1), (after.Heartbeat.LastSequence, after.UnreadCount));
+
+        // A change moves the place a heartbeat names on, and the unread count with it.
+        await host.Notifications.MarkNotificationsReadAsync(new MarkNotificationsReadRequest
+        {
+            TenantId = tenant.Id, Inbox = TestTenant.UserInbox(owner), UpToSequence = notification.Sequence,
+        });
+        var (read, _) = await watch.ResponseStream.NextChangeAsync(Protos.V1.NotificationChangeKind.Read);
+        var afterRead = await watch.ResponseStream.NextAsync();
+        Assert.Equal(WatchNotificationsResponse.EventOneofCase.Heartbeat, afterRead.EventCase);
+        Assert.Equal((read.Sequence, 0), (afterRead.Heartbeat.LastSequence, afterRead.UnreadCount));
     }
 
     [Fact]
@@ -113,13 +123,13 @@ public sealed class WatchStreamTests : IAsyncLifetime
     {
         public TaskCompletionSource Offered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task NotificationAsync(NotificationRecord notification, CancellationToken cancellationToken)
+        public Task EntryAsync(InboxEntry entry, CancellationToken cancellationToken)
         {
             Offered.TrySetResult();
             return new TaskCompletionSource().Task;
         }
 
-        public Task HeartbeatAsync(long lastSequence, CancellationToken cancellationToken) => new TaskCompletionSource().Task;
+        public Task HeartbeatAsync(long lastSequence, int unreadCount, CancellationToken cancellationToken) => new TaskCompletionSource().Task;
     }
 
     private static async Task<Notification> NextNotificationAsync(IAsyncStreamReader<WatchNotificationsResponse> stream)

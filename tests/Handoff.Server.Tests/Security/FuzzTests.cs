@@ -174,7 +174,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
     private static IEnumerable<string> Problems(CallPlan plan, Outcome outcome)
     {
         if (outcome.Code is not (StatusCode.OK or StatusCode.Cancelled or StatusCode.InvalidArgument or StatusCode.DeadlineExceeded or StatusCode.NotFound
-            or StatusCode.PermissionDenied or StatusCode.ResourceExhausted or StatusCode.FailedPrecondition or StatusCode.Unavailable or StatusCode.Unauthenticated))
+            or StatusCode.PermissionDenied or StatusCode.ResourceExhausted or StatusCode.FailedPrecondition or StatusCode.OutOfRange or StatusCode.Unavailable
+            or StatusCode.Unauthenticated))
         {
             yield return $"{outcome.Code} is not a status this API answers";
         }
@@ -582,10 +583,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
         public string Label => Rich?.GetDetail<ErrorInfo>()?.Reason is { } reason ? $"{Code}/{reason}" : EndedByClient ? $"{Code}(client)" : $"{Code}";
 
         /// <summary>
-        /// The call got past the door: answered by the service (OK, NOT_FOUND, a stale card, or a violation of a named
-        /// field), or a stream that delivered something.
+        /// The call got past the door: answered by the service (OK, NOT_FOUND, a stale card, a watch's place outside the
+        /// inbox's log, or a violation of a named field), or a stream that delivered something.
         /// </summary>
-        public bool Served => Responses.Count > 0 || Code is StatusCode.NotFound or StatusCode.FailedPrecondition
+        public bool Served => Responses.Count > 0 || Code is StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.OutOfRange
             || (Code == StatusCode.InvalidArgument && Rich?.GetDetail<BadRequest>() is not null);
 
         public static Outcome Ok(IReadOnlyList<byte[]> responses) => new(StatusCode.OK, "", null, false, responses);

@@ -37,6 +37,10 @@ public sealed class ProtoEvents(string contactId, DateTimeOffset now)
     /// <summary>An event that moves the score a little and raises nothing.</summary>
     public EngagementEvent Opened(TimeSpan ago) => At(ago, EventType.EmailOpened, Channel.Email);
 
+    /// <summary>An inbound SMS asking for a person: adds NEEDS_HUMAN_JUDGEMENT to an active card (a new card version).</summary>
+    public EngagementEvent AsksForAPerson(TimeSpan ago) =>
+        At(ago, EventType.SmsReceived, Channel.Sms, text: "Can someone call me? I would rather talk to a person about this.");
+
     /// <summary>
     /// A WIN-phase contact whose engagement climbs fast over the last two days: buying signals and a critical moment
     /// (the wire twin of the grain tests' Events.RisingBuyer). Raises a card when the contact is SQL/WIN.

@@ -66,6 +66,17 @@ public sealed class TestTenant(ServerHost host, string? id = null)
         return new RaisedCard(contactId, card);
     }
 
+    /// <summary>Ingests an inbound message asking for a person: the contact's active card gets a new reason (version + 1).</summary>
+    public async Task AddReasonAsync(string contactId)
+    {
+        var ack = await IngestAsync([new ProtoEvents(contactId).AsksForAPerson(TimeSpan.FromMinutes(1))], $"reason-{contactId}-{Guid.NewGuid():N}");
+        Assert.Equal(1, ack.AcceptedCount);
+    }
+
+    /// <summary>Resume SI Automation on the contact's card: the card and its notification are resolved.</summary>
+    public async Task ResumeAsync(RaisedCard raised) =>
+        await Host.Handoffs.ResumeAutomationAsync(new ResumeAutomationRequest { TenantId = Id, ContactId = raised.ContactId, CardId = raised.Card.CardId });
+
     public async Task<OutreachMessage> QueueAsync(string contactId, string messageId, MessageSource source = MessageSource.Si,
         string body = "Hello", DateTimeOffset? sendTime = null)
     {

@@ -55,10 +55,10 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task The_notification_stream_works_over_grpc_web_text()
+    public async Task The_notification_stream_and_its_changes_work_over_grpc_web_text()
     {
         var tenant = new TestTenant(fixture.Host);
-        await tenant.RaiseCardAsync("c-1", owner: "alice");
+        var raised = await tenant.RaiseCardAsync("c-1", owner: "alice");
         using var web = WebChannel(GrpcWebMode.GrpcWebText, out _);
         using var watch = new NotificationService.NotificationServiceClient(Authorized(web)).WatchNotifications(
             new WatchNotificationsRequest { TenantId = tenant.Id, Inbox = TestTenant.UserInbox("alice") });
@@ -66,6 +66,11 @@ public sealed class GrpcWebTests(ServerFixture fixture) : IDisposable
         Assert.Equal("c-1", (await watch.ResponseStream.NextAsync()).Notification.ContactId);
         await tenant.RaiseCardAsync("c-2", owner: "alice");
         Assert.Equal("c-2", (await watch.ResponseStream.NextAsync()).Notification.ContactId);
+
+        // The browser's inbox shows a handoff resolved elsewhere without a reload.
+        await tenant.ResumeAsync(raised);
+        var (resolved, unread) = await watch.ResponseStream.NextChangeAsync(NotificationChangeKind.Resolved);
+        Assert.Equal((1L, "c-1", true, 2), (resolved.NotificationSequence, resolved.Notification.ContactId, resolved.Notification.Resolved, unread));
     }
 
     [Fact]
