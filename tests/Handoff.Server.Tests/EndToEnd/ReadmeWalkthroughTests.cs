@@ -61,13 +61,17 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
             var (_, history) = await RunAsync(Words("handoff contact history brandon"));
             Assert.Contains("owner assigned      crm-sync", history, StringComparison.Ordinal);
             Assert.Contains("automation resumed  alice", history, StringComparison.Ordinal);
-            await WaitForAsync(() =>
+            string Watched()
             {
                 lock (watched)
                 {
                     return watched.ToString();
                 }
-            }, "HIGH  SI Human Handoff: Brandon Lee needs you now");
+            }
+
+            await WaitForAsync(Watched, "HIGH  SI Human Handoff: Brandon Lee needs you now");
+            // Resume SI Automation resolved the notification on Alice's screen as it happened.
+            await WaitForAsync(Watched, "resolved (card resolved)");
         }
         finally
         {
