@@ -33,50 +33,26 @@ public sealed class ReplayTimesTests
     [Theory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.PostgreSql)]
-    public async Task An_unsubscribe_replayed_after_a_crash_leaves_the_contact_and_its_history_as_they_were(StoreKind kind)
-    {
-        await using var store = await TestStore.CreateAsync(kind);
-        var cluster = await HandoffTestCluster.StartAsync(store, settings: NoCheckpoint);
-        var (tenant, contactId) = (Scenarios.NewTenantId(), NewContactId());
-        ContactRecord before;
-        try
+    public async Task An_unsubscribe_replayed_after_a_crash_leaves_the_contact_and_its_history_as_they_were(StoreKind kind) =>
+        await AssertTheSameAfterACrashAsync(kind, async (cluster, tenant, contactId) =>
         {
             var events = new Events(cluster.Clock.GetUtcNow());
             await IngestAsync(cluster, tenant, contactId, [events.At(TimeSpan.FromHours(5), EventType.EmailOpened, Channel.Email)]);
             await IngestAsync(cluster, tenant, contactId, [events.Unsubscribe(TimeSpan.FromHours(1))]);
 
-            before = await ReadAsync(cluster, tenant, contactId);
+            var before = await ReadAsync(cluster, tenant, contactId);
             Assert.True(before.Contact.Unsubscribed);
             Assert.Contains(before.History, h => h.Kind == HistoryKind.Unsubscribed);
             Assert.False((await cluster.StoredContactStateAsync(tenant, contactId)).RecordExists);
-        }
-        finally
-        {
-            await cluster.CrashAsync();
-        }
-
-        cluster = await StartLaterAsync(cluster);
-        try
-        {
-            AssertSame(before, await ReadAsync(cluster, tenant, contactId));
-        }
-        finally
-        {
-            await cluster.StopAsync();
-        }
-    }
+        });
 
     [Theory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.PostgreSql)]
-    public async Task A_contact_with_a_card_replayed_after_a_crash_keeps_its_card_notification_and_escalation_times(StoreKind kind)
-    {
-        await using var store = await TestStore.CreateAsync(kind);
-        var cluster = await HandoffTestCluster.StartAsync(store, settings: NoCheckpoint);
-        var (tenant, contactId, owner) = (Scenarios.NewTenantId(), NewContactId(), Scenarios.NewUserId("owner"));
-        ContactRecord before;
-        try
+    public async Task A_contact_with_a_card_replayed_after_a_crash_keeps_its_card_notification_and_escalation_times(StoreKind kind) =>
+        await AssertTheSameAfterACrashAsync(kind, async (cluster, tenant, contactId) =>
         {
+            var owner = Scenarios.NewUserId("owner");
             var events = new Events(cluster.Clock.GetUtcNow());
             await IngestAsync(cluster, tenant, contactId, WinContactOwnedBy(events, owner));
             // Raises the card, which is stored at once with everything before it ...
@@ -84,38 +60,18 @@ public sealed class ReplayTimesTests
             // ... and what comes after it lives in memory and in the journal only.
             await IngestAsync(cluster, tenant, contactId, [events.At(TimeSpan.FromMinutes(30), EventType.EmailOpened, Channel.Email)]);
 
-            before = await ReadAsync(cluster, tenant, contactId);
+            var before = await ReadAsync(cluster, tenant, contactId);
             Assert.True(before.Contact.Card is { IsActive: true }, "the rising buyer should have raised a card");
             Assert.Single(before.Notifications);
             Assert.NotNull(before.EscalationDueAt);
             Assert.NotEqual(before.Contact.UpdatedAt, (await StoredAsync(cluster, tenant, contactId)).UpdatedAt);
-        }
-        finally
-        {
-            await cluster.CrashAsync();
-        }
-
-        cluster = await StartLaterAsync(cluster);
-        try
-        {
-            AssertSame(before, await ReadAsync(cluster, tenant, contactId));
-        }
-        finally
-        {
-            await cluster.StopAsync();
-        }
-    }
+        });
 
     [Theory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.PostgreSql)]
-    public async Task An_owner_change_by_event_replayed_after_a_crash_leaves_the_contact_and_its_history_as_they_were(StoreKind kind)
-    {
-        await using var store = await TestStore.CreateAsync(kind);
-        var cluster = await HandoffTestCluster.StartAsync(store, settings: NoCheckpoint);
-        var (tenant, contactId) = (Scenarios.NewTenantId(), NewContactId());
-        ContactRecord before;
-        try
+    public async Task An_owner_change_by_event_replayed_after_a_crash_leaves_the_contact_and_its_history_as_they_were(StoreKind kind) =>
+        await AssertTheSameAfterACrashAsync(kind, async (cluster, tenant, contactId) =>
         {
             // The CRM's upsert is stored at once: the replay starts from that checkpoint, not from nothing.
             await Scenarios.CreateWinContactAsync(cluster.Grains, tenant, contactId, owner: "first-owner");
@@ -125,26 +81,11 @@ public sealed class ReplayTimesTests
             await IngestAsync(cluster, tenant, contactId,
                 [events.At(TimeSpan.FromHours(2), EventType.EmailOpened, Channel.Email), events.OwnerChanged(TimeSpan.FromMinutes(1), "second-owner")]);
 
-            before = await ReadAsync(cluster, tenant, contactId);
+            var before = await ReadAsync(cluster, tenant, contactId);
             Assert.Equal("second-owner", before.Contact.OwnerUserId);
             Assert.Contains(before.History, h => h.Kind == HistoryKind.OwnerAssigned && h.Detail.Contains("second-owner", StringComparison.Ordinal));
             Assert.Equal("first-owner", (await StoredAsync(cluster, tenant, contactId)).OwnerUserId);
-        }
-        finally
-        {
-            await cluster.CrashAsync();
-        }
-
-        cluster = await StartLaterAsync(cluster);
-        try
-        {
-            AssertSame(before, await ReadAsync(cluster, tenant, contactId));
-        }
-        finally
-        {
-            await cluster.StopAsync();
-        }
-    }
+        });
 
     [Theory]
     [InlineData(StoreKind.Sqlite)]
@@ -242,6 +183,37 @@ public sealed class ReplayTimesTests
     /// <summary>Everything a person can read of the contact: the sidebar with its card, the audit trail, the card's notifications and its escalation due time.</summary>
     private sealed record ContactRecord(
         ContactSnapshot Contact, IReadOnlyList<HistoryRecord> History, IReadOnlyList<NotificationRecord> Notifications, DateTime? EscalationDueAt);
+
+    /// <summary>
+    /// Runs <paramref name="scenario"/> on a silo that writes no checkpoint, crashes it, starts another on the same store
+    /// <see cref="Downtime"/> later, and asserts the contact reads exactly as it did before the crash.
+    /// </summary>
+    private static async Task AssertTheSameAfterACrashAsync(StoreKind kind, Func<HandoffTestCluster, string, string, Task> scenario)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var cluster = await HandoffTestCluster.StartAsync(store, settings: NoCheckpoint);
+        var (tenant, contactId) = (Scenarios.NewTenantId(), NewContactId());
+        ContactRecord before;
+        try
+        {
+            await scenario(cluster, tenant, contactId);
+            before = await ReadAsync(cluster, tenant, contactId);
+        }
+        finally
+        {
+            await cluster.CrashAsync();
+        }
+
+        cluster = await StartLaterAsync(cluster);
+        try
+        {
+            AssertSame(before, await ReadAsync(cluster, tenant, contactId));
+        }
+        finally
+        {
+            await cluster.StopAsync();
+        }
+    }
 
     private static string NewContactId() => $"c-{Guid.NewGuid():N}";
 
