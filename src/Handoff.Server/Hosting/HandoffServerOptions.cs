@@ -195,6 +195,14 @@ public sealed class RecoveryOptions
 
     /// <summary>Contacts being woken at once, so that recovery stays background work beside live traffic.</summary>
     public int MaxConcurrentWakes { get; set; } = 16;
+
+    /// <summary>How long a contact's wake-up is tried again while the cluster settles after the crash (a silo unavailable, a timeout).</summary>
+    public TimeSpan WakeRetryFor { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Pause before the first such retry; it doubles with every further one up to <see cref="MaxWakeRetryDelay"/>.</summary>
+    public TimeSpan WakeRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxWakeRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Paging and id limits every API shares. Bound from configuration section "Handoff:Api".</summary>

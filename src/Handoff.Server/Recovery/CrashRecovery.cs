@@ -19,7 +19,7 @@ namespace Handoff.Server.Recovery;
 ///   active one with the lowest address.
 /// </summary>
 public sealed partial class CrashRecovery(IClusterMembershipService membership, ILocalSiloDetails localSilo, IEventJournal journal,
-    IGrainFactory grains, IOptions<RecoveryOptions> options, ILogger<CrashRecovery> logger) : BackgroundService
+    IGrainFactory grains, IOptions<RecoveryOptions> options, TimeProvider time, ILogger<CrashRecovery> logger) : BackgroundService
 {
     private readonly Channel<string> crashes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -87,7 +87,7 @@ public sealed partial class CrashRecovery(IClusterMembershipService membership, 
                     {
                         try
                         {
-                            await grains.Contact(contact.TenantId, contact.ContactId).Wake();
+                            await WakeAsync(contact.TenantId, contact.ContactId, stoppingToken);
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -104,6 +104,30 @@ public sealed partial class CrashRecovery(IClusterMembershipService membership, 
             catch (Exception e)
             {
                 LogRecoveryFailed(e, crash);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Wakes one contact, trying again while the cluster is still settling after the crash: a call can reach a contact
+    /// whose activation the cluster still places on the dead silo, or a silo that is itself going away, and a contact
+    /// left asleep would keep what it owes until something else calls it.
+    /// </summary>
+    private async Task WakeAsync(string tenantId, string contactId, CancellationToken cancellationToken)
+    {
+        var delay = options.Value.WakeRetryDelay;
+        var giveUpAt = time.GetUtcNow() + options.Value.WakeRetryFor;
+        while (true)
+        {
+            try
+            {
+                await grains.Contact(tenantId, contactId).Wake();
+                return;
+            }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException && time.GetUtcNow() < giveUpAt)
+            {
+                await Task.Delay(delay, time, cancellationToken);
+                delay = delay * 2 < options.Value.MaxWakeRetryDelay ? delay * 2 : options.Value.MaxWakeRetryDelay;
             }
         }
     }

@@ -45,9 +45,13 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
         // Notifications go out after the acknowledgement. One owed by a contact of the killed server goes out once the
         // cluster has declared that server dead and crash recovery has woken its contacts: wait for every one.
         ListNotificationsResponse inbox;
+        var complete = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while ((inbox = await survivor.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = Unassigned, PageSize = 500 },
             cancellationToken: stop.Token)).Notifications.Count < HotContacts)
         {
+            Assert.True(DateTime.UtcNow < complete, $"{HotContacts - inbox.Notifications.Count} notifications never reached the inbox, of contacts " +
+                string.Join(", ", plan.HotContacts.Except(inbox.Notifications.Select(n => n.ContactId))) +
+                $"\n{cluster.Logs}");
             await Task.Delay(TimeSpan.FromMilliseconds(50), stop.Token);
         }
 
