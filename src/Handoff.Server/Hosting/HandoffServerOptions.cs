@@ -230,6 +230,12 @@ public sealed class ApiOptions
     /// <summary>How often a notification stream renews its subscription with the inbox.</summary>
     public TimeSpan WatchRenewInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a notification stream that ended keeps its observer, so that a push already on its way when it
+    /// unsubscribed still finds it (and is dropped) rather than being logged as a message to nowhere.
+    /// </summary>
+    public TimeSpan WatchObserverGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>On shutdown, how long running calls may take to finish before the silo leaves regardless.</summary>
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

@@ -31,7 +31,6 @@ public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, TimePro
     private readonly Channel<InboxEntry> live = Channel.CreateBounded<InboxEntry>(
         new BoundedChannelOptions(options.WatchBufferSize) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
-    private Observer? observer;
     private int dropped;
     private long last;
     private int unreadCount;
@@ -65,8 +64,8 @@ public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, TimePro
         var inbox = grains.Inbox(tenantId, address);
         // Orleans holds observers weakly: the watch keeps its own alive for as long as it runs, or pushes would stop
         // the moment a garbage collection took it.
-        observer = new Observer(this);
-        var reference = grains.CreateObjectReference<IInboxObserver>(observer);
+        var own = new Observer(this);
+        var reference = grains.CreateObjectReference<IInboxObserver>(own);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? renewing = null;
         try
@@ -106,10 +105,28 @@ public sealed class InboxWatch(IGrainFactory grains, ApiOptions options, TimePro
                 await renewing;
             }
 
-            await inbox.Unsubscribe(reference);
-            grains.DeleteObjectReference<IInboxObserver>(reference);
-            observer = null;
+            live.Writer.TryComplete();
+            try
+            {
+                await inbox.Unsubscribe(reference);
+            }
+            finally
+            {
+                _ = ForgetObserverAsync(reference, own);
+            }
         }
+    }
+
+    /// <summary>
+    /// Deletes the observer once pushes the inbox sent before it took the unsubscribe have arrived. Orleans hands a
+    /// grain's answer to the caller at once but queues its one-way calls, so such a push can land after the answer, and a
+    /// push to a deleted observer is logged as an error. Transit time is real time, whatever clock the product runs on.
+    /// </summary>
+    private async Task ForgetObserverAsync(IInboxObserver reference, Observer retired)
+    {
+        await Task.Delay(options.WatchObserverGrace, TimeProvider.System);
+        grains.DeleteObjectReference<IInboxObserver>(reference);
+        GC.KeepAlive(retired);
     }
 
     /// <summary>

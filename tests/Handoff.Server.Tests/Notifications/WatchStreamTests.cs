@@ -3,6 +3,8 @@ using Handoff.Grains;
 using Handoff.Grains.Notifications;
 using Handoff.Protos.V1;
 using Handoff.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Handoff.Server.Tests.Notifications;
 
@@ -84,6 +86,42 @@ public sealed class WatchStreamTests : IAsyncLifetime
 
         var growth = ManagedMemoryAfterCollection() - memoryBefore;
         Assert.True(growth < 16 * 1024 * 1024, $"managed memory grew by {growth / 1024} KiB over {Waves * StreamsPerWave} streams");
+    }
+
+    [Fact]
+    public async Task Streams_that_end_while_their_inbox_changes_leave_nothing_in_the_log()
+    {
+        const int Rounds = 40;
+        const int StreamsPerRound = 10;
+        var log = new LogCapture();
+        host.Services.GetRequiredService<ILoggerFactory>().AddProvider(log);
+        var tenant = new TestTenant(host);
+        var owner = $"u-{Guid.NewGuid():N}";
+        var inbox = host.Grains.Inbox(tenant.Id, new InboxAddress(Grains.Notifications.InboxKind.User, owner));
+
+        // The inbox pushes to its streams all the while they come and go: a push can be on its way as one unsubscribes.
+        using var stopChanging = new CancellationTokenSource();
+        var changing = Task.Run(async () =>
+        {
+            for (var contact = 0; !stopChanging.IsCancellationRequested; contact++)
+            {
+                await tenant.RaiseCardAsync($"c-{contact}", owner);
+            }
+        });
+        for (var round = 0; round < Rounds; round++)
+        {
+            var calls = Enumerable.Range(0, StreamsPerRound)
+                .Select(_ => host.Notifications.WatchNotifications(new WatchNotificationsRequest { TenantId = tenant.Id, Inbox = TestTenant.UserInbox(owner) }))
+                .ToList();
+            await Task.WhenAll(calls.Select(c => c.ResponseStream.NextAsync()));
+            calls.ForEach(c => c.Dispose());
+        }
+
+        await stopChanging.CancelAsync();
+        await changing;
+        await WaitUntilAsync(async () => await inbox.SubscriberCount() == 0, "the closed streams to unsubscribe");
+        var failures = log.Lines.Where(l => l.Level >= LogLevel.Warning).ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} warnings or errors, the first: {string.Join("\n", failures.Take(5).Select(l => $"{l.Level} {l.Category}: {l.Message}"))}");
     }
 
     /// <summary>Opens <paramref name="streams"/> watches, waits until each is subscribed, closes them, waits until none is.</summary>
