@@ -11,7 +11,6 @@ using Handoff.Server.Observability;
 using Handoff.Server.Recovery;
 using Handoff.Server.Security;
 using Handoff.Server.Services;
-using Handoff.Server.Storage;
 using Handoff.Server.Summaries;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.KeyPerFile;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Handoff.Server.Storage;
+using Handoff.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

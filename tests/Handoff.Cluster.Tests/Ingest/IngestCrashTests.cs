@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using Handoff.Cluster.Tests.Support;
 using Handoff.Protos.V1;
-using Handoff.Server.Storage.Journal;
+using Handoff.Storage.Journal;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 

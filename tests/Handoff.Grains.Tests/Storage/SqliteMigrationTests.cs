@@ -2,7 +2,7 @@ using System.Globalization;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Notifications;
 using Handoff.Grains.Tests.Support;
-using Handoff.Server.Storage;
+using Handoff.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Handoff.Grains.Tests.Support;
-using Handoff.Server.Storage;
+using Handoff.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

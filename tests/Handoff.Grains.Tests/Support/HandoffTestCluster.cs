@@ -1,6 +1,6 @@
 using Handoff.Grains;
 using Handoff.Grains.Contacts;
-using Handoff.Server.Storage;
+using Handoff.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Handoff.Server.Storage;
+using Handoff.Storage;
 using Npgsql;
 
 namespace Handoff.Tests.Support;

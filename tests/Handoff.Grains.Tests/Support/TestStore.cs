@@ -1,4 +1,4 @@
-using Handoff.Server.Storage;
+using Handoff.Storage;
 using Handoff.Tests.Support;
 
 namespace Handoff.Grains.Tests.Support;

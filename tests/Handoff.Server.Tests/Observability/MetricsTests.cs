@@ -1,7 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using Handoff.Protos.V1;
-using Handoff.Server.Storage;
+using Handoff.Storage;
 using Handoff.Server.Tests.Support;
 
 namespace Handoff.Server.Tests.Observability;

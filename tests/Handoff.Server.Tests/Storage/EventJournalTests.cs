@@ -1,6 +1,6 @@
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
-using Handoff.Server.Storage.Journal;
+using Handoff.Storage.Journal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;

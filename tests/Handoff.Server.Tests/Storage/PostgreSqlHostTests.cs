@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Grpc.Health.V1;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
-using Handoff.Server.Storage;
+using Handoff.Storage;
 using Handoff.Server.Tests.Support;
 using Handoff.Tests.Support;
 using Npgsql;

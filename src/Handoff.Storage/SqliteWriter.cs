@@ -1,4 +1,4 @@
-namespace Handoff.Server.Storage;
+namespace Handoff.Storage;
 
 /// <summary>
 /// The one writer of a SQLite file in this process: writes (grain state, reminders) take turns here, waiting without

@@ -1,6 +1,6 @@
 using Orleans.Storage;
 
-namespace Handoff.Server.Storage;
+namespace Handoff.Storage;
 
 /// <summary>Grain storage on a SQLite file whose writes take their turn at the file's <see cref="SqliteWriter"/>.</summary>
 public sealed class OneWriterGrainStorage(IGrainStorage store, SqliteWriter writer) : IGrainStorage

@@ -4,7 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Serialization;
 
-namespace Handoff.Server.Storage.Journal;
+namespace Handoff.Storage.Journal;
 
 /// <summary>
 /// The event journal on PostgreSQL (handoff_event_journal, schema version 2): a batch is one multi-row INSERT of

@@ -4,7 +4,7 @@ using Handoff.Grains.Journal;
 using Microsoft.Data.Sqlite;
 using Orleans.Serialization;
 
-namespace Handoff.Server.Storage.Journal;
+namespace Handoff.Storage.Journal;
 
 /// <summary>
 /// The event journal of the embedded store, in a SQLite file of its own (WAL, synchronous=FULL). SQLite takes one

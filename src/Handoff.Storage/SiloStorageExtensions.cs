@@ -1,62 +1,18 @@
-using System.Net;
 using Handoff.Grains;
 using Handoff.Grains.Journal;
-using Handoff.Server.Hosting;
-using Handoff.Server.Storage.Journal;
-using Npgsql;
+using Handoff.Storage.Journal;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Configuration;
 using Orleans.Storage;
 
-namespace Handoff.Server.Storage;
+namespace Handoff.Storage;
 
+/// <summary>The Handoff stores as Orleans providers: grain state, reminders, membership and the event journal.</summary>
 public static class SiloStorageExtensions
 {
     /// <summary>The ADO.NET grain storage on SQLite, which <see cref="OneWriterGrainStorage"/> serves as the Handoff store.</summary>
     private const string SqliteStateStore = "handoff-sqlite";
-
-    /// <summary>
-    /// The host's storage and, with it, its clustering, as Handoff:Server:Storage:Provider says. SQLite: grain state and
-    /// reminders in one file and a single silo on localhost. PostgreSQL: grain state, membership and reminders in one
-    /// database, checked (or given its schema) before the silo starts, and a silo that other silos and clients find
-    /// through the membership table at its advertised address. Memory (not durable, for measurements only): grain state
-    /// and reminders in the silo's memory and a single silo on localhost.
-    /// </summary>
-    public static ISiloBuilder UseHandoffStorage(this ISiloBuilder silo, HandoffServerOptions options)
-    {
-        var storage = options.Storage;
-        var endpoints = options.Silo;
-        switch (storage.Provider)
-        {
-            case StorageProvider.Sqlite:
-                // SQLite has grain storage and reminders but no membership table: the embedded default is one silo.
-                silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
-                return silo.AddHandoffSqliteStorage(storage.SqlitePath);
-
-            case StorageProvider.PostgreSql:
-                var connectionString = PostgreSqlDatabase.EnsureReady(storage.PostgreSqlConnectionString, storage.ApplySchema, storage.ConnectTimeout);
-                silo.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = endpoints.ClusterId;
-                    o.ServiceId = endpoints.ServiceId;
-                });
-                silo.ConfigureEndpoints(AdvertisedAddress(endpoints), endpoints.SiloPort, endpoints.GatewayPort, endpoints.ListenOnAnyHostAddress);
-                silo.UseHandoffPostgreSqlClustering(connectionString);
-                return silo.AddHandoffPostgreSqlStorage(connectionString);
-
-            case StorageProvider.Memory:
-                // Not durable: grain state and reminders live in this process only. The benchmark's baseline for "no storage cost".
-                silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
-                silo.UseInMemoryReminderService();
-                silo.Services.AddSingleton<IEventJournal, MemoryEventJournal>();
-                silo.AddMemoryGrainStorage(StorageNames.Handoff);
-                // The same serializer as the durable stores, so that the baseline differs from them only in the store.
-                return silo.UseBinaryStateFormat<MemoryGrainStorageOptions>(StorageNames.Handoff);
-
-            default:
-                throw new HandoffStartupException($"Handoff:Server:Storage:Provider: '{storage.Provider}' is not a store (Sqlite, PostgreSql or Memory).");
-        }
-    }
 
     /// <summary>
     /// Grain storage and reminders on a SQLite file, created with the project's schema if new and brought up to the
@@ -119,22 +75,17 @@ public static class SiloStorageExtensions
             o.Invariant = invariant;
             o.ConnectionString = connectionString;
         });
-        return silo.UseBinaryStateFormat<AdoNetGrainStorageOptions>(name);
+        return silo.UseHandoffStateFormat<AdoNetGrainStorageOptions>(name);
     }
 
     /// <summary>
     /// The Orleans binary serializer for the handoff grain storage: it honours [Id]/[Alias], so stored state survives
     /// renames; the default JSON one writes CLR type names and does not.
     /// </summary>
-    private static ISiloBuilder UseBinaryStateFormat<TOptions>(this ISiloBuilder silo, string name) where TOptions : class, IStorageProviderSerializerOptions
+    public static ISiloBuilder UseHandoffStateFormat<TOptions>(this ISiloBuilder silo, string name) where TOptions : class, IStorageProviderSerializerOptions
     {
         silo.Services.AddOptions<TOptions>(name)
             .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
     }
-
-    private static IPAddress AdvertisedAddress(Hosting.SiloOptions silo) =>
-        IPAddress.TryParse(silo.AdvertisedIPAddress, out var address)
-            ? address
-            : throw new HandoffStartupException($"Handoff:Server:Silo:AdvertisedIPAddress: '{silo.AdvertisedIPAddress}' is not an IP address.");
 }

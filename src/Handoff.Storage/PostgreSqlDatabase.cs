@@ -1,10 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Net.Sockets;
-using Handoff.Server.Hosting;
 using Npgsql;
 
-namespace Handoff.Server.Storage;
+namespace Handoff.Storage;
 
 /// <summary>
 /// The production store: one PostgreSQL database holding grain state, Orleans cluster membership and reminders, with
@@ -100,13 +99,13 @@ public static class PostgreSqlDatabase
     /// <summary>
     /// Before the silo starts: connects within <paramref name="connectTimeout"/>, then checks that the schema is there,
     /// or applies it when <paramref name="applySchema"/>. Returns the connection string the providers use (with
-    /// defaults); throws <see cref="HandoffStartupException"/> with the setting and the reason otherwise.
+    /// defaults); throws <see cref="StorageStartupException"/> with the setting and the reason otherwise.
     /// </summary>
     public static string EnsureReady(string configured, bool applySchema, TimeSpan connectTimeout)
     {
         if (string.IsNullOrWhiteSpace(configured))
         {
-            throw new HandoffStartupException(
+            throw new StorageStartupException(
                 $"{ConnectionStringSetting} is empty: with Handoff:Server:Storage:Provider=PostgreSql it must name the database, " +
                 "e.g. Host=127.0.0.1;Port=5432;Database=handoff;Username=handoff;Password=...");
         }
@@ -125,20 +124,20 @@ public static class PostgreSqlDatabase
         }
         catch (SchemaMissingException e)
         {
-            throw new HandoffStartupException(
+            throw new StorageStartupException(
                 $"{ConnectionStringSetting}: database \"{database}\" on {where} {e.Message}: " +
                 $"run psql -v ON_ERROR_STOP=1 -1 -h {target.Host} -p {target.Port} -U {target.Username} -d {database} -f {SchemaScriptPath} " +
                 $"or start once with --{ApplySchemaSetting}=true");
         }
         catch (SchemaApplyException e)
         {
-            throw new HandoffStartupException(
+            throw new StorageStartupException(
                 $"{ApplySchemaSetting}: applying {SchemaScriptPath} to database \"{database}\" on {where} failed ({Reason(e.InnerException!, connectTimeout, configured)})",
                 e.InnerException);
         }
         catch (Exception e) when (e is DbException or SocketException or TimeoutException or OperationCanceledException or IOException)
         {
-            throw new HandoffStartupException(
+            throw new StorageStartupException(
                 $"{ConnectionStringSetting}: cannot connect to {where} ({Reason(e, connectTimeout, configured)}). " +
                 $"Check that PostgreSQL runs there and lets this user into database \"{database}\"; settings in use: {Redact(configured)}",
                 e);
@@ -253,7 +252,7 @@ public static class PostgreSqlDatabase
         catch (ArgumentException e)
         {
             // Npgsql's message names the keyword, never the value.
-            throw new HandoffStartupException($"{ConnectionStringSetting}: not a valid Npgsql connection string ({e.Message})", e);
+            throw new StorageStartupException($"{ConnectionStringSetting}: not a valid Npgsql connection string ({e.Message})", e);
         }
     }
 

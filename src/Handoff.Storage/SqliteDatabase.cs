@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Handoff.Server.Storage;
+namespace Handoff.Storage;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode, holding grain state and reminders, created with the project's

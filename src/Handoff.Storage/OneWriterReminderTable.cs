@@ -1,4 +1,4 @@
-namespace Handoff.Server.Storage;
+namespace Handoff.Storage;
 
 /// <summary>The reminder table on a SQLite file, whose writes take their turn at the file's <see cref="SqliteWriter"/>.</summary>
 public sealed class OneWriterReminderTable(IReminderTable table, SqliteWriter writer) : IReminderTable

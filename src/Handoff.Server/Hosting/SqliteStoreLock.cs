@@ -1,7 +1,6 @@
 using System.Globalization;
-using Handoff.Server.Hosting;
 
-namespace Handoff.Server.Storage;
+namespace Handoff.Server.Hosting;
 
 /// <summary>
 /// The embedded store serves one server: this process holds an exclusive OS lock on "{database}.lock" from before the
