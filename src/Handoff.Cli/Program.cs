@@ -73,6 +73,8 @@ catch (RpcException ex)
     var status = ex.GetRpcStatus();
     foreach (var v in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
         Console.Error.WriteLine($"  {v.Field}: {v.Description}");
+    foreach (var v in status?.GetDetail<PreconditionFailure>()?.Violations ?? [])
+        Console.Error.WriteLine($"  {v.Subject}: {v.Description}");
     if (status?.GetDetail<RequestInfo>() is { } request)
         Console.Error.WriteLine($"  correlation id: {request.RequestId}");
     if (ex.StatusCode == StatusCode.Unavailable)

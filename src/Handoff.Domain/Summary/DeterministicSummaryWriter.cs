@@ -47,7 +47,7 @@ public sealed class DeterministicSummaryWriter : ISummaryWriter
 
         if (input.Assessment.Sentiment != Sentiment.Unknown)
         {
-            sentences.Add($"The tone of recent messages is {input.Assessment.Sentiment.ToString().ToLowerInvariant()}.");
+            sentences.Add($"The tone of recent messages is {ValueWording.Sentiment(input.Assessment.Sentiment).Word}.");
         }
 
         sentences.Add(Why(input.Reasons.Select(r => r.Reason).Distinct().Order().ToList()));
@@ -67,15 +67,10 @@ public sealed class DeterministicSummaryWriter : ISummaryWriter
             : score >= options.EngagedMinScore ? "engaged"
             : "lightly engaged";
         var article = "aeiou".Contains(engagement[0], StringComparison.Ordinal) ? "an" : "a";
-        var trend = input.Assessment.Trend switch
-        {
-            Trend.Rising => "rising",
-            Trend.Falling => "falling",
-            _ => "holding steady",
-        };
+        var trend = ValueWording.Trend(input.Assessment.Trend).Clause;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{name} is {article} {engagement} {Wording.Stage(input.Profile.Stage)} in the {Wording.Phase(input.Profile.Phase)} pipeline phase, with an engagement score of {score} and {trend}.");
+            $"{name} is {article} {engagement} {ValueWording.Stage(input.Profile.Stage)} in the {ValueWording.Phase(input.Profile.Phase)} pipeline phase, with an engagement score of {score} and {trend}.");
     }
 
     /// <summary>The contact's own actions, strongest signals first; each clause only when its events exist.</summary>
@@ -140,13 +135,7 @@ public sealed class DeterministicSummaryWriter : ISummaryWriter
             return "SI has no reason for a handoff right now.";
         }
 
-        var because = reasons.Select(r => r switch
-        {
-            HandoffReason.BuyingSignals => "strong buying signals",
-            HandoffReason.AutomationExhausted => "automated outreach that has gone unanswered",
-            HandoffReason.NeedsHumanJudgement => "a message that needs human judgement",
-            _ => "a moment that could decide the deal",
-        }).ToList();
+        var because = reasons.Select(r => ReasonWording.Of(r).Because).ToList();
         return $"A person should take over now because of {Wording.List(because)}.";
     }
 }

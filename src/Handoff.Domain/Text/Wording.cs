@@ -1,11 +1,10 @@
 using System.Globalization;
-using Handoff.Domain.Model;
 
 namespace Handoff.Domain.Text;
 
 /// <summary>
-/// How domain values read in evidence and summaries. One place, so a card's evidence and its summary
-/// name the same phase, stage and channel the same way.
+/// How durations, counts, lists and quotes read in evidence and summaries; the enums' words are in
+/// <see cref="ValueWording"/> and <see cref="ReasonWording"/>.
 /// </summary>
 internal static class Wording
 {
@@ -14,23 +13,6 @@ internal static class Wording
 
     /// <summary>The ellipsis that marks a shortened quote.</summary>
     private const string Ellipsis = "\u2026";
-
-    /// <summary>Phases read as the product shows them: upper case, "WIN".</summary>
-    public static string Phase(PipelinePhase phase) => phase.ToString().ToUpperInvariant();
-
-    /// <summary>Acronym stages stay upper case ("SQL"); word stages read as words ("lead").</summary>
-    public static string Stage(LifecycleStage stage) => stage switch
-    {
-        LifecycleStage.Mql or LifecycleStage.Sql => stage.ToString().ToUpperInvariant(),
-        _ => stage.ToString().ToLowerInvariant(),
-    };
-
-    public static string Channel(Channel channel) => channel switch
-    {
-        Model.Channel.Sms => "SMS",
-        Model.Channel.Call => "phone",
-        _ => channel.ToString().ToLowerInvariant(),
-    };
 
     /// <summary>"5 minutes", "1 hour", "48 hours", "3 days".</summary>
     public static string Duration(TimeSpan span)

@@ -14,7 +14,7 @@ public sealed class HandoffTriggerEvaluator
     private readonly TriggerOptions options;
     private readonly EngagementScorer scorer;
     private readonly SentimentAnalyzer sentiment;
-    private readonly (string[][] Phrases, string Label)[] judgementChecks;
+    private readonly (string[][] Phrases, string Request)[] judgementChecks;
 
     public HandoffTriggerEvaluator(TriggerOptions options, EngagementScorer scorer, SentimentAnalyzer sentiment)
     {
@@ -26,10 +26,10 @@ public sealed class HandoffTriggerEvaluator
         this.sentiment = sentiment;
         judgementChecks =
         [
-            (TextTokens.Phrases(options.AsksForPersonPhrases), "Asked to speak with a person"),
-            (TextTokens.Phrases(options.NegotiationPhrases), "Asked about price or terms"),
-            (TextTokens.Phrases(options.LegalPhrases), "Raised a legal or contract question"),
-            (TextTokens.Phrases(options.ComplaintPhrases), "Complained"),
+            (TextTokens.Phrases(options.AsksForPersonPhrases), EvidenceWording.AsksForPerson),
+            (TextTokens.Phrases(options.NegotiationPhrases), EvidenceWording.Negotiation),
+            (TextTokens.Phrases(options.LegalPhrases), EvidenceWording.Legal),
+            (TextTokens.Phrases(options.ComplaintPhrases), EvidenceWording.Complaint),
         ];
     }
 
@@ -78,7 +78,7 @@ public sealed class HandoffTriggerEvaluator
             return [];
         }
 
-        return [$"Score {assessment.Score} and rising ({Wording.Signed(assessment.TrendDelta)} in {Wording.Duration(scorer.TrendWindow)}) in the {Wording.Phase(profile.Phase)} phase"];
+        return [EvidenceWording.BuyingSignals(assessment.Score, assessment.TrendDelta, scorer.TrendWindow, profile.Phase)];
     }
 
     /// <summary>Touches after the last inbound response are by definition unanswered.</summary>
@@ -94,10 +94,7 @@ public sealed class HandoffTriggerEvaluator
             return [];
         }
 
-        var since = lastResponse is { } last
-            ? $" since the contact last responded {Wording.Duration(now - last)} ago, none answered"
-            : ", none answered; the contact has never responded";
-        return [$"{touches.Count} automated touches over {Wording.List([.. channels.Select(Wording.Channel)])}{since}"];
+        return [EvidenceWording.AutomationExhausted(touches.Count, channels, now - lastResponse)];
     }
 
     /// <summary>
@@ -119,12 +116,12 @@ public sealed class HandoffTriggerEvaluator
         }
 
         var quoted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (phrases, label) in judgementChecks)
+        foreach (var (phrases, request) in judgementChecks)
         {
             var hit = messages.FirstOrDefault(m => TextTokens.ContainsAny(m.Words, phrases)).Event;
             if (hit is not null)
             {
-                evidence.Add($"{label}: {Wording.Quote(hit.Text!, options.QuoteMaxLength)}");
+                evidence.Add(EvidenceWording.Judgement(request, hit.Text!, options.QuoteMaxLength));
                 quoted.Add(hit.EventId);
             }
         }
@@ -132,7 +129,7 @@ public sealed class HandoffTriggerEvaluator
         var latest = messages[0].Event;
         if (!quoted.Contains(latest.EventId) && sentiment.Classify(latest.Text!) == Sentiment.Negative)
         {
-            evidence.Add($"Latest message reads negative: {Wording.Quote(latest.Text!, options.QuoteMaxLength)}");
+            evidence.Add(EvidenceWording.LatestNegative(latest.Text!, options.QuoteMaxLength));
         }
 
         return evidence;
@@ -146,19 +143,19 @@ public sealed class HandoffTriggerEvaluator
         var views = unhandled.Count(e => e.Type == EventType.ProposalViewed && e.OccurredAt >= now - options.ProposalViewWindow);
         if (views >= options.ProposalViewsForCriticalMoment)
         {
-            evidence.Add($"Viewed the proposal {Wording.Times(views)} in the last {Wording.Duration(options.ProposalViewWindow)}");
+            evidence.Add(EvidenceWording.ProposalViews(views, options.ProposalViewWindow));
         }
 
         if (profile.Phase == options.MeetingPhase && NextMeeting(past, unhandled, now) is { } meeting)
         {
-            evidence.Add($"Meeting booked for {Wording.Duration(meeting - now)} from now, in the {Wording.Phase(profile.Phase)} phase");
+            evidence.Add(EvidenceWording.MeetingBooked(meeting - now, profile.Phase));
         }
 
         var before = scorer.ScoreAt(past, now - options.ScoreJumpWindow);
         var jump = assessment.Score - before;
         if (jump >= options.ScoreJumpPoints)
         {
-            evidence.Add($"Score jumped {jump} points in the last {Wording.Duration(options.ScoreJumpWindow)} (from {before} to {assessment.Score})");
+            evidence.Add(EvidenceWording.ScoreJump(jump, options.ScoreJumpWindow, before, assessment.Score));
         }
 
         return evidence;

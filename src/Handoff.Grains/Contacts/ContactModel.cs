@@ -592,7 +592,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         State.Card = card;
         State.CardsRaised++;
         AddHistory(HistoryKind.CardRaised, SystemActor, now,
-            $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({card.TrendAtRaise.ToString().ToLowerInvariant()}).");
+            $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({Domain.Text.ValueWording.Trend(card.TrendAtRaise).Word}).");
         PlaceCardNotification(card, now);
         State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
         ScheduleEscalationOf(card);
@@ -719,11 +719,5 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     private static string DescribeReasons(IEnumerable<ReasonRecord> reasons) => DescribeReasons(reasons.Select(r => r.Reason));
 
-    private static string DescribeReasons(IEnumerable<HandoffReason> reasons) => string.Join(", ", reasons.Select(r => r switch
-    {
-        HandoffReason.BuyingSignals => "buying signals",
-        HandoffReason.AutomationExhausted => "automation exhausted",
-        HandoffReason.NeedsHumanJudgement => "needs human judgement",
-        _ => "critical moment",
-    }));
+    private static string DescribeReasons(IEnumerable<HandoffReason> reasons) => string.Join(", ", reasons.Select(r => Domain.Text.ReasonWording.Of(r).Label));
 }

@@ -91,9 +91,9 @@ public sealed class ErrorMappingInterceptor(ErrorLog log) : Interceptor
         // The client went away (cancelled, reset the stream, or its connection dropped): whatever the exception the
         // interrupted work threw, the call was cancelled, and nobody is listening for more.
         _ when context.CancellationToken.IsCancellationRequested => (RichStatus.Create(Code.Cancelled, "The call was cancelled."), false),
-        ContactNotFoundException notFound => (RichStatus.Create(Code.NotFound, notFound.Message), false),
-        StaleCardException stale => (RichStatus.Create(Code.FailedPrecondition, stale.Message), false),
-        OutboxFullException full => (RichStatus.Create(Code.ResourceExhausted, full.Message), false),
+        ContactNotFoundException notFound => (DomainErrors.ContactNotFound(notFound), false),
+        StaleCardException stale => (DomainErrors.StaleCard(stale), false),
+        OutboxFullException full => (DomainErrors.OutboxFull(full), false),
         // A silo of the cluster is going away: UNAVAILABLE tells the client a retry may succeed.
         SiloUnavailableException or OrleansMessageRejectionException => (RichStatus.Create(Code.Unavailable,
             "A server of the cluster is going away; the call may not have been applied. Retry if it is safe to."), false),

@@ -7,8 +7,7 @@ using V1 = Handoff.Protos.V1;
 namespace Handoff.Server.Mapping;
 
 /// <summary>
-/// The one place where protobuf messages and grain/domain types meet. Enums share their numbers with the protos
-/// (a test holds every pair to that), so they convert by cast.
+/// The one place where protobuf messages and grain/domain types meet; enums convert through <see cref="EnumMapper"/>.
 /// </summary>
 public static class ProtoMapper
 {
@@ -20,8 +19,8 @@ public static class ProtoMapper
             ContactId = c.ContactId,
             DisplayName = c.DisplayName,
             OwnerUserId = c.OwnerUserId,
-            Stage = (V1.LifecycleStage)c.Stage,
-            Phase = (V1.PipelinePhase)c.Phase,
+            Stage = c.Stage.ToProto(),
+            Phase = c.Phase.ToProto(),
             Engagement = c.Engagement.ToProto(),
             AutoEngage = c.AutoEngage,
             OutreachPause = c.Pause is { } p
@@ -44,10 +43,10 @@ public static class ProtoMapper
         var engagement = new V1.Engagement
         {
             Score = e.Score,
-            Trend = (V1.Trend)e.Trend,
+            Trend = e.Trend.ToProto(),
             TrendDelta = e.TrendDelta,
-            Sentiment = (V1.Sentiment)e.Sentiment,
-            Recommendation = (V1.Recommendation)e.Recommendation,
+            Sentiment = e.Sentiment.ToProto(),
+            Recommendation = e.Recommendation.ToProto(),
             RecentEventCount = e.RecentEventCount,
             TotalEventCount = e.TotalEventCount,
             LastEventTime = e.LastEventAt is { } last ? Time(last) : null,
@@ -65,11 +64,11 @@ public static class ProtoMapper
             Label = c.Label,
             Summary = c.Summary,
             ScoreAtRaise = c.ScoreAtRaise,
-            TrendAtRaise = (V1.Trend)c.TrendAtRaise,
-            PhaseAtRaise = (V1.PipelinePhase)c.PhaseAtRaise,
-            StageAtRaise = (V1.LifecycleStage)c.StageAtRaise,
-            Status = (V1.CardStatus)c.Status,
-            Resolution = c.Resolution is { } r ? (V1.CardResolution)r : V1.CardResolution.Unspecified,
+            TrendAtRaise = c.TrendAtRaise.ToProto(),
+            PhaseAtRaise = c.PhaseAtRaise.ToProto(),
+            StageAtRaise = c.StageAtRaise.ToProto(),
+            Status = c.Status.ToProto(),
+            Resolution = c.Resolution?.ToProto() ?? V1.CardResolution.Unspecified,
             CreateTime = Time(c.CreatedAt),
             UpdateTime = Time(c.UpdatedAt),
             ResolveTime = c.ResolvedAt is { } at ? Time(at) : null,
@@ -79,7 +78,7 @@ public static class ProtoMapper
         card.Reasons.AddRange(c.Reasons.Select(ToProto));
         card.Actions.AddRange(c.Actions.Select(a => new V1.ActionRecord
         {
-            Kind = (V1.ActionKind)a.Kind,
+            Kind = a.Kind.ToProto(),
             ActorUserId = a.ActorUserId,
             ActionTime = Time(a.At),
         }));
@@ -88,7 +87,7 @@ public static class ProtoMapper
 
     public static V1.ReasonEvidence ToProto(this ReasonRecord r)
     {
-        var reason = new V1.ReasonEvidence { Reason = (V1.HandoffReason)r.Reason, DetectTime = Time(r.DetectedAt) };
+        var reason = new V1.ReasonEvidence { Reason = r.Reason.ToProto(), DetectTime = Time(r.DetectedAt) };
         reason.Evidence.AddRange(r.Evidence);
         return reason;
     }
@@ -96,7 +95,7 @@ public static class ProtoMapper
     public static V1.HistoryEntry ToProto(this HistoryRecord h) => new()
     {
         Sequence = h.Sequence,
-        Kind = (V1.HistoryEntryKind)h.Kind,
+        Kind = h.Kind.ToProto(),
         EntryTime = Time(h.At),
         ActorUserId = h.ActorUserId,
         CardId = h.CardId,
@@ -108,12 +107,12 @@ public static class ProtoMapper
     {
         MessageId = m.MessageId,
         ContactId = contactId,
-        Source = (V1.MessageSource)m.Source,
-        Channel = (V1.Channel)m.Channel,
+        Source = m.Source.ToProto(),
+        Channel = m.Channel.ToProto(),
         Subject = m.Subject,
         Body = m.Body,
-        Status = (V1.MessageStatus)m.Status,
-        HoldReason = m.HoldReason is { } hold ? (V1.DenialReason)hold : V1.DenialReason.Unspecified,
+        Status = m.Status.ToProto(),
+        HoldReason = m.HoldReason?.ToProto() ?? V1.DenialReason.Unspecified,
         QueueTime = Time(m.QueuedAt),
         SendTime = Time(m.SendAfter),
         ClaimTime = m.ClaimedAt is { } claimed ? Time(claimed) : null,
@@ -125,8 +124,8 @@ public static class ProtoMapper
         var notification = new V1.Notification
         {
             Sequence = n.Sequence,
-            Kind = (V1.NotificationKind)n.Notice.Kind,
-            Priority = (V1.NotificationPriority)n.Notice.Priority,
+            Kind = n.Notice.Kind.ToProto(),
+            Priority = n.Notice.Priority.ToProto(),
             ContactId = n.Notice.ContactId,
             ContactDisplayName = n.Notice.ContactDisplayName,
             CardId = n.Notice.CardId,
@@ -136,10 +135,10 @@ public static class ProtoMapper
             CreateTime = Time(n.Notice.At),
             Read = n.Read,
             Resolved = n.Resolved,
-            Resolution = n.Resolution is { } r ? (V1.NotificationResolution)r : V1.NotificationResolution.Unspecified,
+            Resolution = n.Resolution?.ToProto() ?? V1.NotificationResolution.Unspecified,
             ResolveTime = n.ResolvedAt is { } at ? Time(at) : null,
         };
-        notification.Reasons.AddRange(n.Notice.Reasons.Select(r => (V1.HandoffReason)r));
+        notification.Reasons.AddRange(n.Notice.Reasons.Select(r => r.ToProto()));
         return notification;
     }
 
@@ -156,7 +155,7 @@ public static class ProtoMapper
         response.Change = new V1.NotificationChange
         {
             Sequence = change.Sequence,
-            Kind = (V1.NotificationChangeKind)change.Kind,
+            Kind = change.Kind.ToProto(),
             NotificationSequence = change.NotificationSequence,
             ChangeTime = Time(change.At),
             Notification = entry.Notification?.ToProto(),
@@ -176,7 +175,7 @@ public static class ProtoMapper
             ScoreAtRaise = e.ScoreAtRaise,
             CreateTime = Time(e.CreatedAt),
         };
-        handoff.Reasons.AddRange(e.Reasons.Select(r => (V1.HandoffReason)r));
+        handoff.Reasons.AddRange(e.Reasons.Select(r => r.ToProto()));
         return handoff;
     }
 
@@ -184,23 +183,24 @@ public static class ProtoMapper
     public static StoredEvent ToStored(this V1.EngagementEvent e) => new()
     {
         EventId = e.EventId,
-        Type = (Domain.Model.EventType)e.Type,
+        Type = e.Type.ToDomain(),
         OccurredAt = e.OccurTime.ToDateTimeOffset(),
-        Channel = e.Channel == V1.Channel.Unspecified ? null : (Domain.Model.Channel)e.Channel,
+        Channel = e.Channel == V1.Channel.Unspecified ? null : e.Channel.ToDomain(),
         Text = e.Text.Length == 0 ? null : e.Text,
         PricingPage = e.PricingPage,
         AppointmentTime = e.AppointmentTime?.ToDateTimeOffset(),
         Feature = e.Feature.Length == 0 ? null : e.Feature,
-        Stage = e.Stage == V1.LifecycleStage.Unspecified ? null : (Domain.Model.LifecycleStage)e.Stage,
-        Phase = e.Phase == V1.PipelinePhase.Unspecified ? null : (Domain.Model.PipelinePhase)e.Phase,
+        Stage = e.Stage == V1.LifecycleStage.Unspecified ? null : e.Stage.ToDomain(),
+        Phase = e.Phase == V1.PipelinePhase.Unspecified ? null : e.Phase.ToDomain(),
         OwnerUserId = e.Type == V1.EventType.OwnerChanged ? e.OwnerUserId : null,
     };
 
-    public static InboxAddress ToAddress(this V1.InboxRef inbox) => inbox.Kind switch
+    public static InboxAddress ToAddress(this V1.InboxRef inbox) => inbox.Kind.ToDomain() switch
     {
-        V1.InboxKind.User => new InboxAddress(InboxKind.User, inbox.UserId),
-        V1.InboxKind.Team => InboxAddress.Team,
-        _ => InboxAddress.Unassigned,
+        InboxKind.User => new InboxAddress(InboxKind.User, inbox.UserId),
+        InboxKind.Team => InboxAddress.Team,
+        InboxKind.Unassigned => InboxAddress.Unassigned,
+        var kind => throw new ArgumentOutOfRangeException(nameof(inbox), kind, "An inbox kind without an address."),
     };
 
     public static Timestamp Time(DateTimeOffset at) => Timestamp.FromDateTimeOffset(at);

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Handoff.Server.Errors;
 using Handoff.Server.Security;
 using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
@@ -21,7 +22,7 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
         var contact = await grains.Contact(request.TenantId, request.ContactId).Get();
         if (contact.Card is null)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"Contact '{request.ContactId}' has no handoff card."));
+            throw DomainErrors.CardNotFound(request.ContactId).ToRpcException();
         }
 
         return new GetHandoffCardResponse { Card = contact.Card.ToProto() };

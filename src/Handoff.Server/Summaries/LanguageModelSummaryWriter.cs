@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Handoff.Domain.Model;
 using Handoff.Domain.Summary;
+using Handoff.Domain.Text;
 using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Summaries;
@@ -126,13 +127,13 @@ public sealed class LanguageModelSummaryWriter : ISummaryWriter
         var name = input.Profile.DisplayName.Trim();
         var facts = new Facts(
             name.Length > 0 ? name : null,
-            Stage(input.Profile.Stage),
-            input.Profile.Phase.ToString().ToUpperInvariant(),
+            ValueWording.Stage(input.Profile.Stage),
+            ValueWording.Phase(input.Profile.Phase),
             input.Assessment.Score,
-            input.Assessment.Trend.ToString().ToLowerInvariant(),
+            ValueWording.Trend(input.Assessment.Trend).Word,
             input.Assessment.TrendDelta,
-            input.Assessment.Sentiment == Sentiment.Unknown ? "unknown (no recent messages)" : input.Assessment.Sentiment.ToString().ToLowerInvariant(),
-            [.. input.Reasons.Select(r => new ReasonFacts(Reason(r.Reason), r.Evidence))],
+            ValueWording.Sentiment(input.Assessment.Sentiment).Fact,
+            [.. input.Reasons.Select(r => new ReasonFacts(ReasonWording.Of(r.Reason).Fact, r.Evidence))],
             counts,
             features,
             events.Any(e => e.Type == EventType.PageViewed && e.PricingPage));
@@ -140,20 +141,6 @@ public sealed class LanguageModelSummaryWriter : ISummaryWriter
     }
 
     private static Uri CompletionsUri(string endpoint) => new(endpoint.TrimEnd('/') + "/chat/completions", UriKind.Absolute);
-
-    private static string Stage(LifecycleStage stage) => stage switch
-    {
-        LifecycleStage.Mql or LifecycleStage.Sql => stage.ToString().ToUpperInvariant(),
-        _ => stage.ToString().ToLowerInvariant(),
-    };
-
-    private static string Reason(HandoffReason reason) => reason switch
-    {
-        HandoffReason.BuyingSignals => "buying signals",
-        HandoffReason.AutomationExhausted => "automated outreach exhausted without a reply",
-        HandoffReason.NeedsHumanJudgement => "a message needs human judgement",
-        _ => "a critical moment that could decide the deal",
-    };
 
     private static string Excerpt(string text)
     {
