@@ -15,13 +15,24 @@ internal static class ProtoEnum
     /// <summary>The short name as lower-case words ("buying signals").</summary>
     public static string Words<T>(T value) where T : struct, Enum => Code(value).Replace('_', ' ').ToLowerInvariant();
 
+    /// <summary>What the command line accepts: every non-zero value's short name in lower case.</summary>
+    public static IEnumerable<string> Choices<T>() where T : struct, Enum => Names<T>.Of.Values.Select(n => n.ToLowerInvariant());
+
     /// <summary>Reads a short name, any case, '-' or '_' between words: "sql", "buying-signals".</summary>
-    public static T Parse<T>(string text, string what) where T : struct, Enum
+    public static bool TryParse<T>(string text, out T value) where T : struct, Enum
     {
         var wanted = text.Replace('-', '_');
-        foreach (var (value, name) in Names<T>.Of)
-            if (string.Equals(name, wanted, StringComparison.OrdinalIgnoreCase)) return value;
-        throw new UsageException($"{what} must be one of: {string.Join(", ", Names<T>.Of.Values.Select(n => n.ToLowerInvariant()))}");
+        foreach (var (candidate, name) in Names<T>.Of)
+        {
+            if (string.Equals(name, wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
     }
 
     private static bool IsZero<T>(T value) where T : struct, Enum => EqualityComparer<T>.Default.Equals(value, default);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Handoff.Protos.V1;
 
 namespace Handoff.Cli.Commands;
@@ -5,47 +6,47 @@ namespace Handoff.Cli.Commands;
 /// <summary>contact: the sidebar, its profile, owner and Auto-Engage toggle, and its audit trail.</summary>
 internal static class ContactCommands
 {
+    private const string CardNote = "Without --card, acts on the contact's current card.";
+
+    private static readonly Argument<string> ContactId = Parameter.Word("contactId", "the contact");
+    private static readonly Argument<string> NewOwner = Parameter.Word("ownerUserId|-", "the new owner, or - for unassigned");
+    private static readonly Argument<string> OnOff = Parameter.OneOf("on|off", "whether SI automation may engage the contact", "on", "off");
+    private static readonly Option<string> Name = Parameter.Text("--name", "NAME", "the display name");
+    private static readonly Option<string> Owner = Parameter.Text("--owner", "USER|-", "the owner; - leaves the contact unassigned");
+    private static readonly Option<LifecycleStage?> Stage = Parameter.Enum<LifecycleStage>("--stage", "STAGE", "the lifecycle stage");
+    private static readonly Option<PipelinePhase?> Phase = Parameter.Enum<PipelinePhase>("--phase", "PHASE", "the pipeline phase");
+
     public static readonly Command[] All =
     [
-        new("contact upsert", "<contactId> [--name NAME] [--owner USER|-] [--stage STAGE] [--phase PHASE]",
-            "Create a contact or update its profile",
-            """
-            Options left out keep their value. --owner - leaves the contact unassigned.
-              --stage   lead, mql, sql, opportunity, customer
-              --phase   discover, engage, nurture, win, closed
-            """,
-            Upsert),
-        new("contact show", "<contactId>", "Show the contact's sidebar: ownership, engagement, handoff card, controls", "", Show),
-        new("contact history", "<contactId>", "Show every card transition and action, oldest first", "", History),
-        new("contact assign", "<contactId> <ownerUserId|-> [--card ID]",
-            "Assign the contact to an owner (- for unassigned)",
-            "An active handoff notification moves to the new owner's inbox. Without --card, acts on the contact's current card.",
-            Assign),
-        new("contact auto-engage", "<contactId> on|off [--card ID]", "Turn SI automation on or off",
-            "Without --card, acts on the contact's current card.", AutoEngage),
+        new("contact upsert", "Create a contact or update its profile", "Options left out keep their value.",
+            [ContactId, Name, Owner, Stage, Phase], Upsert),
+        new("contact show", "Show the contact's sidebar: ownership, engagement, handoff card, controls", "", [ContactId], Show),
+        new("contact history", "Show every card transition and action, oldest first", "", [ContactId], History),
+        new("contact assign", "Assign the contact to an owner (- for unassigned)",
+            "An active handoff notification moves to the new owner's inbox. " + CardNote, [ContactId, NewOwner, Card.Option], Assign),
+        new("contact auto-engage", "Turn SI automation on or off", CardNote, [ContactId, OnOff, Card.Option], AutoEngage),
     ];
 
-    private static async Task<int> Upsert(CliContext ctx, Args a)
+    private static async Task<int> Upsert(CliContext ctx, ParseResult parsed)
     {
-        var request = new UpsertContactRequest { TenantId = ctx.Tenant };
-        if (a.Option("--name") is { } name) request.DisplayName = name;
-        if (a.Option("--owner") is { } owner) request.OwnerUserId = Owner(owner);
-        if (a.Option("--stage") is { } stage) request.Stage = ProtoEnum.Parse<LifecycleStage>(stage, "--stage");
-        if (a.Option("--phase") is { } phase) request.Phase = ProtoEnum.Parse<PipelinePhase>(phase, "--phase");
-        request.ContactId = a.Positionals("contactId")[0];
+        var request = new UpsertContactRequest { TenantId = ctx.Tenant, ContactId = parsed.GetRequiredValue(ContactId) };
+        if (parsed.GetValue(Name) is { } name) request.DisplayName = name;
+        if (parsed.GetValue(Owner) is { } owner) request.OwnerUserId = OwnerId(owner);
+        if (parsed.GetValue(Stage) is { } stage) request.Stage = stage;
+        if (parsed.GetValue(Phase) is { } phase) request.Phase = phase;
         Render.Summary((await ctx.Contacts.UpsertContactAsync(request, cancellationToken: ctx.Cancel)).Contact);
         return 0;
     }
 
-    private static async Task<int> Show(CliContext ctx, Args a)
+    private static async Task<int> Show(CliContext ctx, ParseResult parsed)
     {
-        Render.Contact(await ctx.GetContactAsync(a.Positionals("contactId")[0]));
+        Render.Contact(await ctx.GetContactAsync(parsed.GetRequiredValue(ContactId)));
         return 0;
     }
 
-    private static async Task<int> History(CliContext ctx, Args a)
+    private static async Task<int> History(CliContext ctx, ParseResult parsed)
     {
-        var request = new GetContactHistoryRequest { TenantId = ctx.Tenant, ContactId = a.Positionals("contactId")[0], PageSize = 500 };
+        var request = new GetContactHistoryRequest { TenantId = ctx.Tenant, ContactId = parsed.GetRequiredValue(ContactId), PageSize = 500 };
         do
         {
             var page = await ctx.Contacts.GetContactHistoryAsync(request, cancellationToken: ctx.Cancel);
@@ -62,38 +63,30 @@ internal static class ContactCommands
         return 0;
     }
 
-    private static async Task<int> Assign(CliContext ctx, Args a)
+    private static async Task<int> Assign(CliContext ctx, ParseResult parsed)
     {
-        var card = a.Option("--card");
-        var p = a.Positionals("contactId", "ownerUserId|-");
+        var contactId = parsed.GetRequiredValue(ContactId);
         var response = await ctx.Contacts.AssignOwnerAsync(new()
         {
-            TenantId = ctx.Tenant, ContactId = p[0], OwnerUserId = Owner(p[1]),
-            CardId = await ctx.CardIdAsync(card, p[0], required: false),
+            TenantId = ctx.Tenant, ContactId = contactId, OwnerUserId = OwnerId(parsed.GetRequiredValue(NewOwner)),
+            CardId = await ctx.CardIdAsync(parsed.GetValue(Card.Option), contactId, required: false),
         }, cancellationToken: ctx.Cancel);
         Render.Summary(response.Contact);
         return 0;
     }
 
-    private static async Task<int> AutoEngage(CliContext ctx, Args a)
+    private static async Task<int> AutoEngage(CliContext ctx, ParseResult parsed)
     {
-        var card = a.Option("--card");
-        var p = a.Positionals("contactId", "on|off");
-        var enabled = p[1] switch
-        {
-            "on" => true,
-            "off" => false,
-            _ => throw new UsageException("the second argument must be on or off"),
-        };
+        var contactId = parsed.GetRequiredValue(ContactId);
         var response = await ctx.Contacts.SetAutoEngageAsync(new()
         {
-            TenantId = ctx.Tenant, ContactId = p[0], Enabled = enabled,
-            CardId = await ctx.CardIdAsync(card, p[0], required: false),
+            TenantId = ctx.Tenant, ContactId = contactId, Enabled = parsed.GetRequiredValue(OnOff) == "on",
+            CardId = await ctx.CardIdAsync(parsed.GetValue(Card.Option), contactId, required: false),
         }, cancellationToken: ctx.Cancel);
         Render.Summary(response.Contact);
         return 0;
     }
 
     /// <summary>"-" is how the command line says "nobody".</summary>
-    private static string Owner(string arg) => arg == "-" ? "" : arg;
+    private static string OwnerId(string arg) => arg == "-" ? "" : arg;
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Handoff.Protos.V1;
 
 namespace Handoff.Cli.Commands;
@@ -7,23 +8,29 @@ internal static class HandoffCommands
 {
     private const string CardNote = "Without --card, reads the contact's current card first and acts on it (a screen acting on what it shows).";
 
+    private static readonly Argument<string> ContactId = Parameter.Word("contactId", "the contact");
+    private static readonly Option<string> Reason = Parameter.Text("--reason", "TEXT", "why, for the audit trail");
+    private static readonly Option<string> Owner = Parameter.Text("--owner", "USER", "only the cards of this owner");
+    private static readonly Option<bool> Unassigned = Parameter.Flag("--unassigned", "only the cards of unassigned contacts");
+
     public static readonly Command[] All =
     [
-        new("handoff resume", "<contactId> [--card ID]",
-            "Resume SI Automation: resolve the card and hand the contact back to SI",
-            "Turns Auto-Engage on, lifts an outreach pause and releases held messages.\n" + CardNote, Resume),
-        new("handoff pause", "<contactId> [--card ID] [--reason TEXT]",
-            "Pause All Outreach: hold every queued message, SI and manual; the card stays active", CardNote, Pause),
-        new("handoff resume-outreach", "<contactId> [--card ID]",
-            "Resume Outreach: lift a pause without touching the card", CardNote, ResumeOutreach),
-        new("handoff card", "<contactId>", "Show the contact's latest handoff card", "", Card),
-        new("handoff list", "[--owner USER | --unassigned]", "List active handoff cards, the longest waiting first",
-            "Without an option, lists every active card of the tenant.", List),
+        new("handoff resume", "Resume SI Automation: resolve the card and hand the contact back to SI",
+            "Turns Auto-Engage on, lifts an outreach pause and releases held messages.\n" + CardNote, [ContactId, Card.Option], Resume),
+        new("handoff pause", "Pause All Outreach: hold every queued message, SI and manual; the card stays active", CardNote,
+            [ContactId, Card.Option, Reason], Pause),
+        new("handoff resume-outreach", "Resume Outreach: lift a pause without touching the card", CardNote, [ContactId, Card.Option], ResumeOutreach),
+        new("handoff card", "Show the contact's latest handoff card", "", [ContactId], ShowCard),
+        new("handoff list", "List active handoff cards, the longest waiting first", "Without an option, lists every active card of the tenant.",
+            [Owner, Unassigned], List)
+        {
+            Rules = [Parameter.AtMostOneOf("give --owner or --unassigned, not both", Owner, Unassigned)],
+        },
     ];
 
-    private static async Task<int> Resume(CliContext ctx, Args a)
+    private static async Task<int> Resume(CliContext ctx, ParseResult parsed)
     {
-        var (contactId, cardId) = await Target(ctx, a, required: true);
+        var (contactId, cardId) = await Target(ctx, parsed, required: true);
         var response = await ctx.Handoffs.ResumeAutomationAsync(new()
         {
             TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId,
@@ -32,21 +39,20 @@ internal static class HandoffCommands
         return 0;
     }
 
-    private static async Task<int> Pause(CliContext ctx, Args a)
+    private static async Task<int> Pause(CliContext ctx, ParseResult parsed)
     {
-        var reason = a.Option("--reason") ?? "";
-        var (contactId, cardId) = await Target(ctx, a, required: true);
+        var (contactId, cardId) = await Target(ctx, parsed, required: true);
         var response = await ctx.Handoffs.PauseAllOutreachAsync(new()
         {
-            TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId, Reason = reason,
+            TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId, Reason = parsed.GetValue(Reason) ?? "",
         }, cancellationToken: ctx.Cancel);
         Render.Summary(response.Contact);
         return 0;
     }
 
-    private static async Task<int> ResumeOutreach(CliContext ctx, Args a)
+    private static async Task<int> ResumeOutreach(CliContext ctx, ParseResult parsed)
     {
-        var (contactId, cardId) = await Target(ctx, a, required: false);
+        var (contactId, cardId) = await Target(ctx, parsed, required: false);
         var response = await ctx.Handoffs.ResumeOutreachAsync(new()
         {
             TenantId = ctx.Tenant, ContactId = contactId, CardId = cardId,
@@ -55,23 +61,19 @@ internal static class HandoffCommands
         return 0;
     }
 
-    private static async Task<int> Card(CliContext ctx, Args a)
+    private static async Task<int> ShowCard(CliContext ctx, ParseResult parsed)
     {
-        var response = await ctx.Handoffs.GetHandoffCardAsync(new() { TenantId = ctx.Tenant, ContactId = a.Positionals("contactId")[0] },
+        var response = await ctx.Handoffs.GetHandoffCardAsync(new() { TenantId = ctx.Tenant, ContactId = parsed.GetRequiredValue(ContactId) },
             cancellationToken: ctx.Cancel);
         Render.Card(response.Card);
         return 0;
     }
 
-    private static async Task<int> List(CliContext ctx, Args a)
+    private static async Task<int> List(CliContext ctx, ParseResult parsed)
     {
         var request = new ListActiveHandoffsRequest { TenantId = ctx.Tenant, OwnerFilter = OwnerFilter.All, PageSize = 500 };
-        var owner = a.Option("--owner");
-        var unassigned = a.Flag("--unassigned");
-        a.Positionals();
-        if (owner is not null && unassigned) throw new UsageException("give --owner or --unassigned, not both");
-        if (owner is not null) (request.OwnerFilter, request.OwnerUserId) = (OwnerFilter.Owner, owner);
-        if (unassigned) request.OwnerFilter = OwnerFilter.Unassigned;
+        if (parsed.GetValue(Owner) is { } owner) (request.OwnerFilter, request.OwnerUserId) = (OwnerFilter.Owner, owner);
+        if (parsed.GetValue(Unassigned)) request.OwnerFilter = OwnerFilter.Unassigned;
 
         var count = 0;
         do
@@ -92,10 +94,9 @@ internal static class HandoffCommands
     }
 
     /// <summary>The contact and the card to act on: --card, or the contact's current card.</summary>
-    private static async Task<(string ContactId, string CardId)> Target(CliContext ctx, Args a, bool required)
+    private static async Task<(string ContactId, string CardId)> Target(CliContext ctx, ParseResult parsed, bool required)
     {
-        var card = a.Option("--card");
-        var contactId = a.Positionals("contactId")[0];
-        return (contactId, await ctx.CardIdAsync(card, contactId, required));
+        var contactId = parsed.GetRequiredValue(ContactId);
+        return (contactId, await ctx.CardIdAsync(parsed.GetValue(Card.Option), contactId, required));
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Google.Rpc;
 using Grpc.Core;
@@ -8,23 +9,31 @@ namespace Handoff.Cli.Commands;
 /// <summary>inbox: a user's, the unassigned or the team notification inbox.</summary>
 internal static class InboxCommands
 {
-    private const string InboxNote = "The inbox is --user USER, --unassigned or --team; the default is the acting user's own (--actor).";
+    private const string InboxNote = "The inbox is --user USER, --unassigned or --team; the default is the acting user's own (--as).";
+
+    private static readonly Option<string> User = Parameter.Text("--user", "USER", "the inbox of this user");
+    private static readonly Option<bool> Unassigned = Parameter.Flag("--unassigned", "the tenant's inbox of unassigned contacts");
+    private static readonly Option<bool> Team = Parameter.Flag("--team", "the tenant's team inbox");
+    private static readonly Option<bool> Unread = Parameter.Flag("--unread", "only unread notifications");
+    private static readonly Option<long?> UpTo = Parameter.Sequence("--up-to", "the last notification to mark read", required: true);
+    private static readonly Option<long?> After = Parameter.Sequence("--after", "print what came after this place first (default 0: the whole backlog)");
+    private static readonly Action<System.CommandLine.Parsing.CommandResult> OneInbox =
+        Parameter.AtMostOneOf("give one of --user, --unassigned, --team", User, Unassigned, Team);
 
     public static readonly Command[] All =
     [
-        new("inbox list", "[--user USER | --unassigned | --team] [--unread]", "List an inbox's notifications, newest first", InboxNote, List),
-        new("inbox read", "[--user USER | --unassigned | --team] --up-to SEQ", "Mark every notification up to SEQ read", InboxNote, Read),
-        new("inbox watch", "[--user USER | --unassigned | --team] [--after SEQ]",
+        new("inbox list", "List an inbox's notifications, newest first", InboxNote, [User, Unassigned, Team, Unread], List) { Rules = [OneInbox] },
+        new("inbox read", "Mark every notification up to SEQ read", InboxNote, [User, Unassigned, Team, UpTo], Read) { Rules = [OneInbox] },
+        new("inbox watch",
             "Print notifications and their changes (read, resolved, updated, moved away) as they happen, the backlog after SEQ first, until Ctrl+C",
             InboxNote + "\nA lost connection is retried from the last sequence printed, so nothing is missed or printed twice."
                 + "\nSEQ past the inbox's end is replaced by its end; entries the inbox no longer keeps are reported as missed.",
-            Watch),
+            [User, Unassigned, Team, After], Watch) { Rules = [OneInbox] },
     ];
 
-    private static async Task<int> List(CliContext ctx, Args a)
+    private static async Task<int> List(CliContext ctx, ParseResult parsed)
     {
-        var request = new ListNotificationsRequest { TenantId = ctx.Tenant, Inbox = Inbox(ctx, a), UnreadOnly = a.Flag("--unread"), PageSize = 500 };
-        a.Positionals();
+        var request = new ListNotificationsRequest { TenantId = ctx.Tenant, Inbox = Inbox(parsed), UnreadOnly = parsed.GetValue(Unread), PageSize = 500 };
         var first = true;
         do
         {
@@ -38,23 +47,20 @@ internal static class InboxCommands
         return 0;
     }
 
-    private static async Task<int> Read(CliContext ctx, Args a)
+    private static async Task<int> Read(CliContext ctx, ParseResult parsed)
     {
         var request = new MarkNotificationsReadRequest
         {
-            TenantId = ctx.Tenant, Inbox = Inbox(ctx, a),
-            UpToSequence = a.Sequence("--up-to") ?? throw new UsageException("--up-to is required"),
+            TenantId = ctx.Tenant, Inbox = Inbox(parsed), UpToSequence = parsed.GetRequiredValue(UpTo) ?? 0,
         };
-        a.Positionals();
         var response = await ctx.Notifications.MarkNotificationsReadAsync(request, cancellationToken: ctx.Cancel);
         Console.WriteLine($"{Describe(request.Inbox)}: {response.UnreadCount} unread");
         return 0;
     }
 
-    private static async Task<int> Watch(CliContext ctx, Args a)
+    private static async Task<int> Watch(CliContext ctx, ParseResult parsed)
     {
-        var request = new WatchNotificationsRequest { TenantId = ctx.Tenant, Inbox = Inbox(ctx, a), AfterSequence = a.Sequence("--after") ?? 0 };
-        a.Positionals();
+        var request = new WatchNotificationsRequest { TenantId = ctx.Tenant, Inbox = Inbox(parsed), AfterSequence = parsed.GetValue(After) ?? 0 };
         Console.Error.WriteLine($"watching {Describe(request.Inbox)} after #{request.AfterSequence} (Ctrl+C to stop)");
         var retry = TimeSpan.FromSeconds(1);
         var unread = -1;
@@ -127,21 +133,15 @@ internal static class InboxCommands
             : null;
     }
 
-    private static InboxRef Inbox(CliContext ctx, Args a)
+    /// <summary>The inbox named by the options; the parser has already refused more than one.</summary>
+    private static InboxRef Inbox(ParseResult parsed) => parsed.GetValue(User) switch
     {
-        var user = a.Option("--user");
-        var unassigned = a.Flag("--unassigned");
-        var team = a.Flag("--team");
-        return (user, unassigned, team) switch
-        {
-            // The server reads a USER inbox without a user as the caller's own.
-            (null, false, false) => new() { Kind = InboxKind.User },
-            (not null, false, false) => new() { Kind = InboxKind.User, UserId = user },
-            (null, true, false) => new() { Kind = InboxKind.Unassigned },
-            (null, false, true) => new() { Kind = InboxKind.Team },
-            _ => throw new UsageException("give one of --user, --unassigned, --team"),
-        };
-    }
+        { } user => new() { Kind = InboxKind.User, UserId = user },
+        null when parsed.GetValue(Unassigned) => new() { Kind = InboxKind.Unassigned },
+        null when parsed.GetValue(Team) => new() { Kind = InboxKind.Team },
+        // The server reads a USER inbox without a user as the caller's own.
+        null => new() { Kind = InboxKind.User },
+    };
 
     private static string Describe(InboxRef inbox) => inbox.Kind == InboxKind.User
         ? inbox.UserId.Length > 0 ? $"inbox of {inbox.UserId}" : "your inbox"

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Google.Protobuf.Collections;
 using Grpc.Core;
 using Handoff.Protos.V1;
@@ -7,32 +8,35 @@ namespace Handoff.Cli.Commands;
 /// <summary>ingest: engagement events from a JSON-lines file, in batches.</summary>
 internal static class IngestCommands
 {
+    private const int DefaultBatchSize = 500;
+
+    private static readonly Argument<string> File = Parameter.Word("file.jsonl", "one EngagementEvent a line, in protobuf JSON");
+    private static readonly Option<int?> BatchSize = Parameter.PositiveInt("--batch-size", $"events per batch (default {DefaultBatchSize})");
+    private static readonly Option<bool> Stream = Parameter.Flag("--stream", "send over the IngestEvents stream (one ack per batch) instead of IngestBatch");
+    private static readonly Option<bool> ShiftToNow = Parameter.Flag("--shift-to-now", "move every event time by one offset so the newest event happens now");
+    private static readonly Option<bool> DryRun = Parameter.Flag("--dry-run", "parse (and shift), print what would be sent, send nothing");
+
     public static readonly Command[] All =
     [
-        new("ingest", "<file.jsonl> [--batch-size N] [--stream] [--shift-to-now] [--dry-run]",
-            "Send engagement events from a JSON-lines file in batches",
+        new("ingest", "Send engagement events from a JSON-lines file in batches",
             """
             Each line is one EngagementEvent in protobuf JSON (blank lines and '#' lines are skipped).
             A malformed line stops the command before anything is sent.
-              --batch-size N   events per batch (default 500)
-              --stream         send over the IngestEvents stream (one ack per batch) instead of IngestBatch
-              --shift-to-now   move every event time by one offset so the newest event happens now
-              --dry-run        parse (and shift), print what would be sent, send nothing
             Exits 1 when the server rejected any event.
             """,
-            Ingest),
+            [File, BatchSize, Stream, ShiftToNow, DryRun], Ingest),
     ];
 
     private sealed record BatchResult(string BatchId, int Accepted, int Duplicates, RepeatedField<RejectedEvent> Rejected);
 
-    private static async Task<int> Ingest(CliContext ctx, Args a)
+    private static async Task<int> Ingest(CliContext ctx, ParseResult parsed)
     {
-        var batchSize = a.PositiveInt("--batch-size") ?? 500;
-        var stream = a.Flag("--stream");
-        var shift = a.Flag("--shift-to-now");
-        var dryRun = a.Flag("--dry-run");
-        var path = a.Positionals("file.jsonl")[0];
-        if (!File.Exists(path)) throw new CliException($"no such file: {path}");
+        var batchSize = parsed.GetValue(BatchSize) ?? DefaultBatchSize;
+        var stream = parsed.GetValue(Stream);
+        var shift = parsed.GetValue(ShiftToNow);
+        var dryRun = parsed.GetValue(DryRun);
+        var path = parsed.GetRequiredValue(File);
+        if (!System.IO.File.Exists(path)) throw new CliException($"no such file: {path}");
 
         var (events, errors) = EventFile.Read(path);
         if (errors.Count > 0)

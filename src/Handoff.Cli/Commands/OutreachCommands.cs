@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Handoff.Protos.V1;
 
 namespace Handoff.Cli.Commands;
@@ -5,40 +6,43 @@ namespace Handoff.Cli.Commands;
 /// <summary>outreach: the contact's outbound queue and the send gate.</summary>
 internal static class OutreachCommands
 {
+    private static readonly Argument<string> ContactId = Parameter.Word("contactId", "the contact");
+    private static readonly Option<MessageSource?> Source = Parameter.Enum<MessageSource>("--source", "SOURCE", "who sends", required: true);
+    private static readonly Option<Channel?> Channel = Parameter.Enum<Channel>("--channel", "CHANNEL", "how it is sent", required: true);
+    private static readonly Option<string> Body = Parameter.Text("--body", "TEXT", "the message", required: true);
+    private static readonly Option<string> Subject = Parameter.Text("--subject", "S", "the subject line");
+    private static readonly Option<string> MessageId = Parameter.Text("--id", "MESSAGE_ID", "your message id, so a retry queues once (default: the server picks one)");
+    private static readonly Option<int?> Max = Parameter.PositiveInt("--max", "at most this many messages (default: the server's 50)");
+
     public static readonly Command[] All =
     [
-        new("outreach queue", "<contactId> --source si|manual --channel CHANNEL --body TEXT [--subject S] [--id MESSAGE_ID]",
-            "Queue an outbound message (held at once when the send gate denies its source)",
-            """
-              --channel  email, sms, call, web, meeting
-              --id       your message id, so a retry queues once (default: the server picks one)
-            """,
-            Queue),
-        new("outreach list", "<contactId>", "List the contact's outbound queue, oldest first", "", List),
-        new("outreach check", "<contactId> --source si|manual", "Ask the send gate whether a source may send now", "", Check),
-        new("outreach claim", "<contactId> [--max N]", "Claim the messages that may be sent now (as a sender would)",
-            "Each message is handed out once; --max defaults to the server's 50.", Claim),
+        new("outreach queue", "Queue an outbound message (held at once when the send gate denies its source)", "",
+            [ContactId, Source, Channel, Body, Subject, MessageId], Queue),
+        new("outreach list", "List the contact's outbound queue, oldest first", "", [ContactId], List),
+        new("outreach check", "Ask the send gate whether a source may send now", "", [ContactId, Source], Check),
+        new("outreach claim", "Claim the messages that may be sent now (as a sender would)", "Each message is handed out once.",
+            [ContactId, Max], Claim),
     ];
 
-    private static async Task<int> Queue(CliContext ctx, Args a)
+    private static async Task<int> Queue(CliContext ctx, ParseResult parsed)
     {
         var request = new QueueMessageRequest
         {
             TenantId = ctx.Tenant,
-            Source = ProtoEnum.Parse<MessageSource>(a.Required("--source"), "--source"),
-            Channel = ProtoEnum.Parse<Channel>(a.Required("--channel"), "--channel"),
-            Body = a.Required("--body"),
-            Subject = a.Option("--subject") ?? "",
-            MessageId = a.Option("--id") ?? "",
+            ContactId = parsed.GetRequiredValue(ContactId),
+            Source = parsed.GetRequiredValue(Source) ?? default,
+            Channel = parsed.GetRequiredValue(Channel) ?? default,
+            Body = parsed.GetRequiredValue(Body),
+            Subject = parsed.GetValue(Subject) ?? "",
+            MessageId = parsed.GetValue(MessageId) ?? "",
         };
-        request.ContactId = a.Positionals("contactId")[0];
         Render.Message((await ctx.Outreach.QueueMessageAsync(request, cancellationToken: ctx.Cancel)).Message);
         return 0;
     }
 
-    private static async Task<int> List(CliContext ctx, Args a)
+    private static async Task<int> List(CliContext ctx, ParseResult parsed)
     {
-        var request = new ListMessagesRequest { TenantId = ctx.Tenant, ContactId = a.Positionals("contactId")[0], PageSize = 500 };
+        var request = new ListMessagesRequest { TenantId = ctx.Tenant, ContactId = parsed.GetRequiredValue(ContactId), PageSize = 500 };
         var count = 0;
         do
         {
@@ -52,10 +56,10 @@ internal static class OutreachCommands
         return 0;
     }
 
-    private static async Task<int> Check(CliContext ctx, Args a)
+    private static async Task<int> Check(CliContext ctx, ParseResult parsed)
     {
-        var source = ProtoEnum.Parse<MessageSource>(a.Required("--source"), "--source");
-        var contactId = a.Positionals("contactId")[0];
+        var source = parsed.GetRequiredValue(Source) ?? default;
+        var contactId = parsed.GetRequiredValue(ContactId);
         var response = await ctx.Outreach.CheckOutreachAsync(new() { TenantId = ctx.Tenant, ContactId = contactId, Source = source },
             cancellationToken: ctx.Cancel);
         Console.WriteLine(response.Allowed
@@ -64,10 +68,11 @@ internal static class OutreachCommands
         return 0;
     }
 
-    private static async Task<int> Claim(CliContext ctx, Args a)
+    private static async Task<int> Claim(CliContext ctx, ParseResult parsed)
     {
-        var max = a.PositiveInt("--max") ?? 0;
-        var contactId = a.Positionals("contactId")[0];
+        // 0 asks for the server's own limit.
+        var max = parsed.GetValue(Max) ?? 0;
+        var contactId = parsed.GetRequiredValue(ContactId);
         var response = await ctx.Outreach.ClaimDueMessagesAsync(new() { TenantId = ctx.Tenant, ContactId = contactId, MaxMessages = max },
             cancellationToken: ctx.Cancel);
         foreach (var m in response.Messages) Render.Message(m);
