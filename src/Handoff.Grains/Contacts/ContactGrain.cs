@@ -69,7 +69,7 @@ public sealed partial class ContactGrain(
         var events = await journal.ReadContactAsync(tenantId, contactId, since, cancellationToken);
         if (events.Count > 0)
         {
-            await ApplyAsync(events, deliverBeforeReturning: false);
+            await ApplyAsync(events);
         }
     }
 
@@ -147,41 +147,16 @@ public sealed partial class ContactGrain(
         return model.Snapshot(now);
     }
 
-    async Task<IngestOutcome> IContactGrain.Ingest(IReadOnlyList<StoredEvent> events)
-    {
-        var entries = new JournalEntry[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            entries[i] = new JournalEntry(contactId, events[i]);
-        }
-
-        var appendedAt = JournalClock.Now(time);
-        var journaled = await journal.AppendAsync(tenantId, entries, appendedAt);
-        var accepted = 0;
-        var mine = new List<StoredEvent>(events.Count);
-        for (var i = 0; i < events.Count; i++)
-        {
-            accepted += journaled[i] is null ? 1 : 0;
-            if (JournalAnswers.IsTheContacts(journaled[i], contactId))
-            {
-                mine.Add(JournalAnswers.AsJournaled(journaled[i], events[i], appendedAt));
-            }
-        }
-
-        await ApplyAsync(mine, deliverBeforeReturning: true);
-        return new IngestOutcome(accepted, events.Count - accepted);
-    }
-
-    Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => ApplyAsync(events, deliverBeforeReturning: false);
+    Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => ApplyAsync(events);
 
     /// <summary>
     /// Applies journaled events in memory, as of their append times, not this grain's clock: a replay after a crash
     /// then derives the same contact, audit times included. A card transition is stored at once (its effects go out
     /// only once stored); anything else waits for the next checkpoint, since the journal can replay it. The ingest
-    /// pipeline does not wait for the effects (<paramref name="deliverBeforeReturning"/> false): they are durable with
-    /// the state, and a batch must not wait for a tenant's busy inbox.
+    /// pipeline does not wait for the effects: they are durable with the state (delivery never throws; it retries), and a
+    /// batch must not wait for a tenant's busy inbox.
     /// </summary>
-    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events, bool deliverBeforeReturning)
+    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
     {
         var cardBefore = State.Card;
         IngestOutcome outcome;
@@ -205,11 +180,7 @@ public sealed partial class ContactGrain(
         {
             await checkpoints.StoreAsync();
             report.Report(cardBefore, State.Card);
-            var delivery = effects.DeliverAsync();
-            if (deliverBeforeReturning)
-            {
-                await delivery;
-            }
+            _ = effects.DeliverAsync();
         }
         else
         {
