@@ -31,14 +31,6 @@ public interface IContactGrain : IGrainWithStringKey
     Task Wake();
 
     /// <summary>
-    /// Appends the events to the tenant's event journal (the durability point), then applies the ones this contact has
-    /// not seen. Counts as duplicates the events whose ids the tenant's journal already holds. For callers outside the
-    /// ingest pipeline, which journals a whole batch at once and calls <see cref="ApplyJournaled"/>.
-    /// </summary>
-    [Alias("Ingest")]
-    Task<IngestOutcome> Ingest(IReadOnlyList<StoredEvent> events);
-
-    /// <summary>
     /// Applies events the caller has already appended to the event journal for this contact, each as of its
     /// <see cref="StoredEvent.AppendedAt"/> (what a replay of the journal will use), skipping the ones this contact has
     /// seen. Card transitions are stored before returning; the rest is checkpointed later and replayed from the journal

@@ -15,7 +15,7 @@ public sealed class CardUpdateTests(GrainClusterFixture fixture)
         var handoff = await fixture.RaiseHandoffAsync(Tenant);
         Assert.DoesNotContain(handoff.Card.Reasons, r => r.Reason == HandoffReason.NeedsHumanJudgement);
 
-        await handoff.Contact.Ingest([handoff.Events.AsksForAPerson(TimeSpan.FromMinutes(30))]);
+        await fixture.IngestAsync(handoff.Contact, [handoff.Events.AsksForAPerson(TimeSpan.FromMinutes(30))]);
 
         var card = (await handoff.Contact.Get()).Card!;
         Assert.Equal(handoff.Card.CardId, card.CardId);
@@ -42,9 +42,9 @@ public sealed class CardUpdateTests(GrainClusterFixture fixture)
     public async Task More_events_of_reasons_already_on_the_card_do_not_bump_its_version()
     {
         var handoff = await fixture.RaiseHandoffAsync(Tenant);
-        await handoff.Contact.Ingest([handoff.Events.AsksForAPerson(TimeSpan.FromMinutes(50))]);
+        await fixture.IngestAsync(handoff.Contact, [handoff.Events.AsksForAPerson(TimeSpan.FromMinutes(50))]);
 
-        var outcome = await handoff.Contact.Ingest(
+        var outcome = await fixture.IngestAsync(handoff.Contact,
         [
             handoff.Events.At(TimeSpan.FromMinutes(40), EventType.ProposalViewed, Channel.Web),
             handoff.Events.At(TimeSpan.FromMinutes(30), EventType.PageViewed, Channel.Web, pricingPage: true),

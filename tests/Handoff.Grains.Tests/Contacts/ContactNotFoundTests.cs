@@ -32,7 +32,7 @@ public sealed class ContactNotFoundTests(GrainClusterFixture fixture)
     {
         var contact = fixture.Grains.Contact("acme", fixture.NewContactId());
 
-        await contact.Ingest([new Events(fixture.Now).At(TimeSpan.FromMinutes(5), EventType.EmailOpened, Channel.Email)]);
+        await fixture.IngestAsync(contact, [new Events(fixture.Now).At(TimeSpan.FromMinutes(5), EventType.EmailOpened, Channel.Email)]);
 
         var snapshot = await contact.Get();
         Assert.Equal(1, snapshot.Engagement.TotalEventCount);

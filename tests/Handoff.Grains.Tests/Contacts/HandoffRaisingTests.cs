@@ -17,7 +17,7 @@ public sealed class HandoffRaisingTests(GrainClusterFixture fixture)
         var contact = fixture.Grains.Contact(Tenant, contactId);
         await contact.Upsert(new ProfileUpdate { DisplayName = "Brandon Lee", OwnerUserId = "alice", Stage = LifecycleStage.Sql, Phase = PipelinePhase.Win });
 
-        var outcome = await contact.Ingest(new Events(fixture.Now).RisingBuyer());
+        var outcome = await fixture.IngestAsync(contact, new Events(fixture.Now).RisingBuyer());
 
         Assert.Equal(new IngestOutcome(10, 0), outcome);
         var snapshot = await contact.Get();

@@ -15,10 +15,10 @@ public sealed class IngestDedupeTests(GrainClusterFixture fixture)
     {
         var batch = new Events(fixture.Now).RisingBuyer();
         var contact = fixture.Grains.Contact(Tenant, fixture.NewContactId());
-        var first = await contact.Ingest(batch);
+        var first = await fixture.IngestAsync(contact, batch);
         var before = await contact.Get();
 
-        var second = await contact.Ingest(batch);
+        var second = await fixture.IngestAsync(contact, batch);
 
         Assert.Equal(new IngestOutcome(batch.Count, 0), first);
         Assert.Equal(new IngestOutcome(0, batch.Count), second);
@@ -34,10 +34,10 @@ public sealed class IngestDedupeTests(GrainClusterFixture fixture)
     {
         var handoff = await fixture.RaiseHandoffAsync(Tenant);
         var extra = handoff.Events.AsksForAPerson(TimeSpan.FromMinutes(10));
-        await handoff.Contact.Ingest([extra]);
+        await fixture.IngestAsync(handoff.Contact, [extra]);
         var history = await handoff.Contact.AllHistory();
 
-        var outcome = await handoff.Contact.Ingest([extra, extra]);
+        var outcome = await fixture.IngestAsync(handoff.Contact, [extra, extra]);
 
         Assert.Equal(new IngestOutcome(0, 2), outcome);
         Assert.Equal(2, (await handoff.Contact.Get()).Card!.Version);
@@ -51,10 +51,10 @@ public sealed class IngestDedupeTests(GrainClusterFixture fixture)
         var contact = fixture.Grains.Contact(Tenant, fixture.NewContactId());
         var events = new Events(fixture.Now);
         var seen = events.At(TimeSpan.FromHours(3), EventType.EmailOpened, Channel.Email);
-        await contact.Ingest([seen]);
+        await fixture.IngestAsync(contact, [seen]);
 
         var fresh = events.At(TimeSpan.FromHours(2), EventType.EmailClicked, Channel.Email);
-        var outcome = await contact.Ingest([seen, fresh, fresh]);
+        var outcome = await fixture.IngestAsync(contact, [seen, fresh, fresh]);
 
         Assert.Equal(new IngestOutcome(1, 2), outcome);
         Assert.Equal(2, (await contact.Get()).Engagement.TotalEventCount);
@@ -69,13 +69,13 @@ public sealed class IngestDedupeTests(GrainClusterFixture fixture)
 
         foreach (var e in events.OrderBy(e => e.OccurredAt))
         {
-            await inOrder.Ingest([e]);
+            await fixture.IngestAsync(inOrder, [e]);
         }
 
         // Event ids are unique per tenant: the second contact's copies get ids of their own.
         foreach (var e in events.OrderByDescending(e => e.OccurredAt))
         {
-            await shuffled.Ingest([e with { EventId = $"{e.EventId}-shuffled" }]);
+            await fixture.IngestAsync(shuffled, [e with { EventId = $"{e.EventId}-shuffled" }]);
         }
 
         var a = (await inOrder.Get()).Engagement;
@@ -92,9 +92,9 @@ public sealed class IngestDedupeTests(GrainClusterFixture fixture)
         var first = fixture.Grains.Contact(Tenant, fixture.NewContactId());
         var second = fixture.Grains.Contact(Tenant, fixture.NewContactId());
         var e = new Events(fixture.Now).At(TimeSpan.FromHours(1), EventType.EmailOpened, Channel.Email);
-        await first.Ingest([e]);
+        await fixture.IngestAsync(first, [e]);
 
-        var outcome = await second.Ingest([e]);
+        var outcome = await fixture.IngestAsync(second, [e]);
 
         Assert.Equal(new IngestOutcome(0, 1), outcome);
         Assert.Equal(1, (await first.Get()).Engagement.TotalEventCount);
@@ -107,8 +107,8 @@ public sealed class IngestDedupeTests(GrainClusterFixture fixture)
         var contact = fixture.Grains.Contact(Tenant, fixture.NewContactId());
         var events = new Events(fixture.Now);
 
-        await contact.Ingest([events.At(TimeSpan.FromHours(1), EventType.PhaseChanged, phase: PipelinePhase.Win)]);
-        await contact.Ingest([events.At(TimeSpan.FromHours(5), EventType.PhaseChanged, phase: PipelinePhase.Nurture)]);
+        await fixture.IngestAsync(contact, [events.At(TimeSpan.FromHours(1), EventType.PhaseChanged, phase: PipelinePhase.Win)]);
+        await fixture.IngestAsync(contact, [events.At(TimeSpan.FromHours(5), EventType.PhaseChanged, phase: PipelinePhase.Nurture)]);
 
         Assert.Equal(PipelinePhase.Win, (await contact.Get()).Phase);
     }

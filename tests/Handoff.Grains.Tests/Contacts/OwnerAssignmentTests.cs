@@ -86,7 +86,7 @@ public sealed class OwnerAssignmentTests(GrainClusterFixture fixture)
         fixture.Clock.Advance(TimeSpan.FromMinutes(2));
 
         // The CRM reports a change that happened after the owner was set.
-        await handoff.Contact.Ingest([new Events(fixture.Now).OwnerChanged(TimeSpan.FromMinutes(1), c)]);
+        await fixture.IngestAsync(handoff.Contact, [new Events(fixture.Now).OwnerChanged(TimeSpan.FromMinutes(1), c)]);
 
         Assert.Equal(c, (await handoff.Contact.Get()).OwnerUserId);
         Assert.Equal(NotificationResolution.Reassigned, Assert.Single(await fixture.Grains.UserInbox(tenant, a).NotificationsAbout(handoff.ContactId)).Resolution);
@@ -106,7 +106,7 @@ public sealed class OwnerAssignmentTests(GrainClusterFixture fixture)
         var handoff = await fixture.RaiseHandoffAsync("acme", a);
         await handoff.Contact.AssignOwner(b, handoff.Card.CardId, "manager");
 
-        var outcome = await handoff.Contact.Ingest([handoff.Events.OwnerChanged(TimeSpan.FromHours(1), Scenarios.NewUserId("stale"))]);
+        var outcome = await fixture.IngestAsync(handoff.Contact, [handoff.Events.OwnerChanged(TimeSpan.FromHours(1), Scenarios.NewUserId("stale"))]);
 
         Assert.Equal(1, outcome.Accepted);
         Assert.Equal(b, (await handoff.Contact.Get()).OwnerUserId);

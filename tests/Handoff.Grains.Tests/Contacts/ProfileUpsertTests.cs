@@ -13,11 +13,11 @@ public sealed class ProfileUpsertTests(GrainClusterFixture fixture)
     {
         var contact = fixture.Grains.Contact("acme", fixture.NewContactId());
         var events = new Events(fixture.Now);
-        await contact.Ingest([events.At(TimeSpan.FromHours(3), EventType.EmailOpened, Channel.Email)]);
+        await fixture.IngestAsync(contact, [events.At(TimeSpan.FromHours(3), EventType.EmailOpened, Channel.Email)]);
         var bob = Scenarios.NewUserId("bob");
 
         await contact.Upsert(new ProfileUpdate { OwnerUserId = bob, ActorUserId = "manager" });
-        await contact.Ingest([events.OwnerChanged(TimeSpan.FromHours(1), Scenarios.NewUserId("carol"))]);
+        await fixture.IngestAsync(contact, [events.OwnerChanged(TimeSpan.FromHours(1), Scenarios.NewUserId("carol"))]);
 
         Assert.Equal(bob, (await contact.Get()).OwnerUserId);
     }

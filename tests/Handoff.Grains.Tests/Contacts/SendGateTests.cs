@@ -21,7 +21,7 @@ public sealed class SendGateTests(GrainClusterFixture fixture)
         Assert.Equal(MessageStatus.Queued, manual.Status);
         Assert.True((await contact.CheckOutreach(MessageSource.Si)).Allowed);
 
-        await contact.Ingest(new Events(fixture.Now).RisingBuyer());
+        await fixture.IngestAsync(contact, new Events(fixture.Now).RisingBuyer());
 
         Assert.True((await contact.Get()).Card is { IsActive: true });
         Assert.Equal(DenialReason.HandoffActive, (await contact.CheckOutreach(MessageSource.Si)).DenialReason);
@@ -49,7 +49,7 @@ public sealed class SendGateTests(GrainClusterFixture fixture)
         await contact.QueueMessage(Scenarios.Manual("manual-1"));
         var events = new Events(fixture.Now);
 
-        await contact.Ingest([events.Unsubscribe(TimeSpan.FromHours(45)), .. events.RisingBuyer(), events.AsksForAPerson(TimeSpan.FromHours(1))]);
+        await fixture.IngestAsync(contact, [events.Unsubscribe(TimeSpan.FromHours(45)), .. events.RisingBuyer(), events.AsksForAPerson(TimeSpan.FromHours(1))]);
 
         var snapshot = await contact.Get();
         Assert.True(snapshot.Unsubscribed);
@@ -69,7 +69,7 @@ public sealed class SendGateTests(GrainClusterFixture fixture)
         Assert.Empty(await fixture.Grains.UserInbox(Tenant, owner).NotificationsAbout(contactId));
 
         // Later signals of every kind still raise nothing.
-        await contact.Ingest([events.At(TimeSpan.Zero, EventType.ProposalViewed, Channel.Web)]);
+        await fixture.IngestAsync(contact, [events.At(TimeSpan.Zero, EventType.ProposalViewed, Channel.Web)]);
         Assert.Null((await contact.Get()).Card);
     }
 
@@ -79,7 +79,7 @@ public sealed class SendGateTests(GrainClusterFixture fixture)
         var handoff = await fixture.RaiseHandoffAsync(Tenant);
         await handoff.Contact.QueueMessage(Scenarios.Manual("manual-1"));
 
-        await handoff.Contact.Ingest([handoff.Events.Unsubscribe(TimeSpan.FromMinutes(1))]);
+        await fixture.IngestAsync(handoff.Contact, [handoff.Events.Unsubscribe(TimeSpan.FromMinutes(1))]);
 
         Assert.Equal(DenialReason.Unsubscribed, (await handoff.Contact.CheckOutreach(MessageSource.Manual)).DenialReason);
         Assert.Equal(DenialReason.Unsubscribed, (await handoff.Contact.CheckOutreach(MessageSource.Si)).DenialReason);

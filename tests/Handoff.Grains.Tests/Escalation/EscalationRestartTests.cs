@@ -24,7 +24,7 @@ public sealed class EscalationRestartTests
         try
         {
             var tenant = Scenarios.NewTenantId();
-            var handoff = await Scenarios.RaiseHandoffAsync(cluster.Grains, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
+            var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
             Assert.Equal((handoff.Card.CreatedAt + TimeSpan.FromMinutes(90)).UtcDateTime, (await cluster.EscalationReminderOf(handoff.Contact))?.StartAt);
 
             await cluster.StopAsync();
@@ -55,7 +55,7 @@ public sealed class EscalationRestartTests
         try
         {
             var tenant = Scenarios.NewTenantId();
-            var handoff = await Scenarios.RaiseHandoffAsync(cluster.Grains, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
+            var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
             // The reminder is lost (say, removed by hand); the stored card is what remains.
             var table = cluster.SiloServices.GetRequiredService<IReminderTable>();
             var reminder = (await cluster.EscalationReminderOf(handoff.Contact))!;

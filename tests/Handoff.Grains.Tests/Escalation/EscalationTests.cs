@@ -42,7 +42,7 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         var cluster = await clusters.GetAsync(kind);
         var tenant = Scenarios.NewTenantId();
         var owner = Scenarios.NewUserId("owner");
-        var handoff = await Scenarios.RaiseHandoffAsync(cluster.Grains, cluster.Clock.GetUtcNow(), tenant, owner);
+        var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, owner);
         var due = handoff.Card.CreatedAt + Sla;
 
         // Raising the card stored its reminder, due when the SLA has passed.
@@ -98,7 +98,7 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         var (contactId, contact) = await RaiseAsync(cluster, tenant, owner, pausedFirst: action == CardAction.ResumeOutreach);
         var cardId = (await contact.Get()).Card!.CardId;
         // A card of another contact, raised at the same time and left alone: it shows when the SLA has passed.
-        var untouched = await Scenarios.RaiseHandoffAsync(cluster.Grains, cluster.Clock.GetUtcNow(), tenant, owner, displayName: "Ada Obi");
+        var untouched = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, owner, displayName: "Ada Obi");
 
         cluster.Clock.Advance(TimeSpan.FromHours(1));
         var actedAt = cluster.Clock.GetUtcNow();
@@ -131,11 +131,11 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
     {
         var cluster = await clusters.GetAsync(kind);
         var tenant = Scenarios.NewTenantId();
-        var handoff = await Scenarios.RaiseHandoffAsync(cluster.Grains, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
+        var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
 
         // An hour later a new reason updates the card: version 2, same card, same due time.
         cluster.Clock.Advance(TimeSpan.FromHours(1));
-        await handoff.Contact.Ingest([new Events(cluster.Clock.GetUtcNow()).AsksForAPerson(TimeSpan.FromMinutes(5))]);
+        await cluster.IngestAsync(handoff.Contact, [new Events(cluster.Clock.GetUtcNow()).AsksForAPerson(TimeSpan.FromMinutes(5))]);
         var updated = (await handoff.Contact.Get()).Card!;
         Assert.Equal((handoff.Card.CardId, 2), (updated.CardId, updated.Version));
         Assert.Equal((handoff.Card.CreatedAt + Sla).UtcDateTime, (await cluster.EscalationReminderOf(handoff.Contact))?.StartAt);
@@ -158,7 +158,7 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         var cluster = await clusters.GetAsync(kind);
         var tenant = Scenarios.NewTenantId();
         var owner = Scenarios.NewUserId("owner");
-        var handoff = await Scenarios.RaiseHandoffAsync(cluster.Grains, cluster.Clock.GetUtcNow(), tenant, owner);
+        var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, owner);
         cluster.Clock.Advance(Sla);
         await cluster.EscalationAsync(tenant, handoff.ContactId);
 
@@ -175,14 +175,14 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
     {
         if (!pausedFirst)
         {
-            var raised = await Scenarios.RaiseHandoffAsync(cluster.Grains, cluster.Clock.GetUtcNow(), tenant, owner);
+            var raised = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, owner);
             return (raised.ContactId, raised.Contact);
         }
 
         var contactId = $"c-{Guid.NewGuid():N}";
         var contact = await Scenarios.CreateWinContactAsync(cluster.Grains, tenant, contactId, owner);
         await contact.PauseAllOutreach("", owner, "");
-        await contact.Ingest(new Events(cluster.Clock.GetUtcNow()).RisingBuyer());
+        await cluster.IngestAsync(contact, new Events(cluster.Clock.GetUtcNow()).RisingBuyer());
         var card = (await contact.Get()).Card;
         Assert.True(card is { IsActive: true, AttendedAt: null }, "the rising buyer should have raised a card nobody has acted on");
         return (contactId, contact);

@@ -20,7 +20,7 @@ public sealed class CooldownTests(GrainClusterFixture fixture)
         // An hour later the contact looks at the proposal twice more: buying signals and a critical moment again.
         fixture.Clock.Advance(TimeSpan.FromHours(1));
         var replay = new Events(fixture.Now);
-        await handoff.Contact.Ingest(
+        await fixture.IngestAsync(handoff.Contact,
         [
             replay.At(TimeSpan.FromMinutes(40), EventType.ProposalViewed, Channel.Web),
             replay.At(TimeSpan.FromMinutes(20), EventType.PageViewed, Channel.Web, pricingPage: true),
@@ -36,11 +36,11 @@ public sealed class CooldownTests(GrainClusterFixture fixture)
         Assert.Single(await inbox.NotificationsAbout(handoff.ContactId));
 
         fixture.Clock.Advance(TimeSpan.FromHours(22));
-        await handoff.Contact.Ingest([new Events(fixture.Now).At(TimeSpan.Zero, EventType.ProposalViewed, Channel.Web)]);
+        await fixture.IngestAsync(handoff.Contact, [new Events(fixture.Now).At(TimeSpan.Zero, EventType.ProposalViewed, Channel.Web)]);
         Assert.Equal(handoff.Card.CardId, (await handoff.Contact.Get()).Card!.CardId);
 
         fixture.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
-        await handoff.Contact.Ingest(new Events(fixture.Now).RisingBuyer());
+        await fixture.IngestAsync(handoff.Contact, new Events(fixture.Now).RisingBuyer());
 
         var raised = (await handoff.Contact.Get()).Card!;
         Assert.NotEqual(handoff.Card.CardId, raised.CardId);
@@ -61,7 +61,7 @@ public sealed class CooldownTests(GrainClusterFixture fixture)
         await handoff.Contact.ResumeAutomation(handoff.Card.CardId, "carol");
         fixture.Clock.Advance(TimeSpan.FromHours(1));
 
-        await handoff.Contact.Ingest([new Events(fixture.Now).AsksForAPerson(TimeSpan.FromMinutes(5))]);
+        await fixture.IngestAsync(handoff.Contact, [new Events(fixture.Now).AsksForAPerson(TimeSpan.FromMinutes(5))]);
 
         var card = (await handoff.Contact.Get()).Card!;
         Assert.NotEqual(handoff.Card.CardId, card.CardId);

@@ -94,7 +94,7 @@ public sealed class ResumeAutomationTests(GrainClusterFixture fixture)
         var handoff = await fixture.RaiseHandoffAsync("acme");
         await handoff.Contact.ResumeAutomation(handoff.Card.CardId, "carol");
         fixture.Clock.Advance(TimeSpan.FromMinutes(10));
-        await handoff.Contact.Ingest([new Events(fixture.Now).AsksForAPerson(TimeSpan.FromMinutes(1))]);
+        await fixture.IngestAsync(handoff.Contact, [new Events(fixture.Now).AsksForAPerson(TimeSpan.FromMinutes(1))]);
         var current = (await handoff.Contact.Get()).Card!;
         Assert.NotEqual(handoff.Card.CardId, current.CardId);
 

@@ -60,7 +60,7 @@ public sealed class TenantHandoffIndexTests(GrainClusterFixture fixture)
         var second = await fixture.RaiseHandoffAsync(tenant);
         var index = fixture.Grains.HandoffIndex(tenant);
 
-        await first.Contact.Ingest([first.Events.AsksForAPerson(TimeSpan.Zero)]);
+        await fixture.IngestAsync(first.Contact, [first.Events.AsksForAPerson(TimeSpan.Zero)]);
         await second.Contact.ResumeAutomation(second.Card.CardId, "carol");
 
         var entry = Assert.Single((await index.List(OwnerFilter.All, "", 0, 50)).Handoffs);

@@ -34,7 +34,7 @@ public sealed class JournalReplayTests
         {
             foreach (var batch in batches)
             {
-                Assert.Equal(new IngestOutcome(batch.Count, 0), await cluster.Grains.Contact(Tenant, contactId).Ingest(batch));
+                Assert.Equal(new IngestOutcome(batch.Count, 0), await cluster.IngestAsync(cluster.Grains.Contact(Tenant, contactId), batch));
             }
 
             before = await cluster.Grains.Contact(Tenant, contactId).Get();
@@ -58,7 +58,7 @@ public sealed class JournalReplayTests
             Assert.Equal(before.Engagement.LastEventAt, after.Engagement.LastEventAt);
 
             // A client that never got its acknowledgement sends the batch again: nothing is counted twice.
-            Assert.Equal(new IngestOutcome(0, 2), await contact.Ingest(batches[1]));
+            Assert.Equal(new IngestOutcome(0, 2), await cluster.IngestAsync(contact, batches[1]));
             Assert.Equal(6, (await contact.Get()).Engagement.TotalEventCount);
         }
         finally
@@ -76,7 +76,7 @@ public sealed class JournalReplayTests
         {
             var contactId = $"c-{Guid.NewGuid():N}";
             var events = new Events(cluster.Clock.GetUtcNow());
-            await cluster.Grains.Contact(Tenant, contactId).Ingest(
+            await cluster.IngestAsync(cluster.Grains.Contact(Tenant, contactId),
                 [events.At(TimeSpan.FromHours(2), EventType.EmailOpened, Channel.Email), events.At(TimeSpan.FromHours(1), EventType.EmailClicked, Channel.Email)]);
             Assert.False((await cluster.StoredContactStateAsync(Tenant, contactId)).RecordExists);
 

@@ -158,7 +158,7 @@ public sealed class ReplayTimesTests
             Assert.Equal([null], await journal.AppendAsync(tenant, [new JournalEntry(contactId, unsubscribe)], firstTry));
 
             cluster.Clock.Advance(TimeSpan.FromSeconds(30));
-            Assert.Equal(new IngestOutcome(0, 1), await cluster.Grains.Contact(tenant, contactId).Ingest([unsubscribe]));
+            Assert.Equal(new IngestOutcome(0, 1), await cluster.IngestAsync(cluster.Grains.Contact(tenant, contactId), [unsubscribe]));
 
             before = await ReadAsync(cluster, tenant, contactId);
             Assert.Equal(firstTry, before.Contact.UpdatedAt);
@@ -229,7 +229,7 @@ public sealed class ReplayTimesTests
     private static async Task IngestAsync(HandoffTestCluster cluster, string tenant, string contactId, IReadOnlyList<StoredEvent> batch)
     {
         cluster.Clock.Advance(BetweenBatches);
-        Assert.Equal(new IngestOutcome(batch.Count, 0), await cluster.Grains.Contact(tenant, contactId).Ingest(batch));
+        Assert.Equal(new IngestOutcome(batch.Count, 0), await cluster.IngestAsync(cluster.Grains.Contact(tenant, contactId), batch));
     }
 
     /// <summary>The clock moves on while the crashed silo is down; a new silo starts on the same store.</summary>

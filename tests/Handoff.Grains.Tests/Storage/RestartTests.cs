@@ -69,8 +69,8 @@ public sealed class RestartTests
             await contactA.QueueMessage(Scenarios.Manual("manual-later", sendAfter: now.AddHours(2)));
             var events = new Events(now);
             var batch = events.RisingBuyer();
-            await contactA.Ingest(batch);
-            await contactA.Ingest([events.AsksForAPerson(TimeSpan.FromMinutes(5))]);
+            await cluster.IngestAsync(contactA, batch);
+            await cluster.IngestAsync(contactA, [events.AsksForAPerson(TimeSpan.FromMinutes(5))]);
             var card = (await contactA.Get()).Card!;
             await contactA.PauseAllOutreach(card.CardId, owner, "calling them");
             await contactA.QueueMessage(Scenarios.Manual("manual-while-paused"));
@@ -79,11 +79,11 @@ public sealed class RestartTests
             var contactB = grains.Contact(Tenant, b);
             await contactB.Upsert(new ProfileUpdate { DisplayName = "Olu Stone", OwnerUserId = owner, Stage = LifecycleStage.Mql });
             await contactB.SetAutoEngage(false, "", owner);
-            await contactB.Ingest([events.At(TimeSpan.FromHours(1), EventType.EmailOpened, Channel.Email)]);
+            await cluster.IngestAsync(contactB, [events.At(TimeSpan.FromHours(1), EventType.EmailOpened, Channel.Email)]);
             await contactB.QueueMessage(Scenarios.Si("si-b"));
 
             cluster.Clock.Advance(TimeSpan.FromMinutes(1));
-            var c = (await Scenarios.RaiseHandoffAsync(grains, cluster.Clock.GetUtcNow(), Tenant, owner, displayName: "Chen Wu")).ContactId;
+            var c = (await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), Tenant, owner, displayName: "Chen Wu")).ContactId;
             var inbox = grains.UserInbox(Tenant, owner);
             Assert.Equal(1, await inbox.MarkRead([1], 0));
 
@@ -126,7 +126,7 @@ public sealed class RestartTests
             Assert.Equal([a, c], (await grains.HandoffIndex(Tenant).List(OwnerFilter.Owner, owner, 0, 50)).Handoffs.Select(h => h.ContactId));
 
             // The new silo remembers which events it has seen ...
-            Assert.Equal(new IngestOutcome(0, batch.Count), await contactA.Ingest(batch));
+            Assert.Equal(new IngestOutcome(0, batch.Count), await cluster.IngestAsync(contactA, batch));
             Assert.Equal(snapshotA.Engagement.TotalEventCount, (await contactA.Get()).Engagement.TotalEventCount);
 
             // ... keeps the claimed message claimed and the pause in force ...
@@ -134,7 +134,7 @@ public sealed class RestartTests
             Assert.Equal(MessageStatus.Held, (await contactA.QueueMessage(Scenarios.Manual("after-restart"))).Status);
 
             // ... and numbers new entries after the old ones.
-            var d = await Scenarios.RaiseHandoffAsync(grains, cluster.Clock.GetUtcNow(), Tenant, owner, displayName: "Dee Park");
+            var d = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), Tenant, owner, displayName: "Dee Park");
             var latest = (await inbox.ReadLog(4, 100)).Entries.Single();
             Assert.Equal((5L, d.ContactId), (latest.Sequence, latest.Notification!.Notice.ContactId));
             Assert.Equal(2, (await inbox.List(0, 10, unreadOnly: true)).UnreadCount);

@@ -55,7 +55,7 @@ public sealed class SqliteMigrationTests
 
             // Reminders work on the migrated file: a card raised now escalates when its SLA has passed.
             var tenant = Scenarios.NewTenantId();
-            var handoff = await Scenarios.RaiseHandoffAsync(cluster.Grains, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
+            var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
             Assert.Equal([ContactGrain.EscalationReminder], Column<string>(path, "SELECT ReminderName FROM OrleansReminders"));
             cluster.Clock.Advance(TimeSpan.FromHours(4));
             var escalation = await Wait.ForAsync(

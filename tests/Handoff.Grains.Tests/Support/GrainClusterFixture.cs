@@ -1,3 +1,4 @@
+using Handoff.Grains.Contacts;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Handoff.Grains.Tests.Support;
@@ -29,7 +30,10 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     /// <summary>A contact with an ACTIVE card in <paramref name="tenantId"/>, owned by a new user unless <paramref name="owner"/> is given.</summary>
     public Task<ActiveHandoff> RaiseHandoffAsync(string tenantId, string? owner = null, string displayName = "Brandon Lee") =>
-        Scenarios.RaiseHandoffAsync(Grains, Now, tenantId, owner ?? Scenarios.NewUserId("owner"), displayName: displayName);
+        Scenarios.RaiseHandoffAsync(Cluster, Now, tenantId, owner ?? Scenarios.NewUserId("owner"), displayName: displayName);
+
+    /// <summary>Ingest as production runs it: see <see cref="JournaledIngest"/>.</summary>
+    public Task<IngestOutcome> IngestAsync(IContactGrain contact, IReadOnlyList<StoredEvent> events) => Cluster.IngestAsync(contact, events);
 
     public async Task InitializeAsync() => cluster = await HandoffTestCluster.StartAsync();
 

@@ -17,12 +17,12 @@ public static class Scenarios
 
     /// <summary>An SQL contact in the WIN phase owned by <paramref name="owner"/>, made a rising buyer: its card is ACTIVE.</summary>
     public static async Task<ActiveHandoff> RaiseHandoffAsync(
-        IGrainFactory grains, DateTimeOffset now, string tenantId, string owner, string? contactId = null, string displayName = "Brandon Lee")
+        HandoffTestCluster cluster, DateTimeOffset now, string tenantId, string owner, string? contactId = null, string displayName = "Brandon Lee")
     {
         contactId ??= $"c-{Guid.NewGuid():N}";
-        var contact = await CreateWinContactAsync(grains, tenantId, contactId, owner, displayName);
+        var contact = await CreateWinContactAsync(cluster.Grains, tenantId, contactId, owner, displayName);
         var events = new Events(now);
-        await contact.Ingest(events.RisingBuyer());
+        await cluster.IngestAsync(contact, events.RisingBuyer());
         var card = (await contact.Get()).Card;
         Assert.True(card is { IsActive: true }, "the rising buyer should have raised an active card");
         return new ActiveHandoff(tenantId, contactId, owner, contact, card!, events);
