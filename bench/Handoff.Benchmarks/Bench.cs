@@ -19,16 +19,16 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
         Console.WriteLine(
             $"Workload: {workload.Events:N0} events in {workload.Batches.Count:N0} batches over {workload.ContactsTouched:N0} of {options.Contacts:N0} contacts " +
             $"(hottest contact {workload.TopContactShare:P1} of events, hottest 1% {workload.Top1PercentShare:P1}), generated in {generating.Elapsed.TotalSeconds:0.0} s");
-        Console.WriteLine($"Host: {HostProcess.ServerAssembly}");
+        Console.WriteLine($"Host: {HostProcess.ServerAssembly}; in-memory baseline: {HostProcess.MemoryHostAssembly}");
 
         await RawGrpcAsync();
-        await HostAsync("memory", "Memory", () => Task.FromResult<KeyValuePair<string, string>[]>([]));
+        await HostAsync("memory", HostBinary.Memory, () => Task.FromResult<KeyValuePair<string, string>[]>([]));
 
         string? postgresDescription = null, postgresVersion = null;
         if (options.Sqlite)
         {
             await RawAsync("sqlite-raw", "sqlite", (batches, c) => RawStorage.SqliteAsync(Path.Combine(c, "raw.db"), batches, options.Concurrency, cancellationToken));
-            await HostAsync("sqlite", "Sqlite", () => Task.FromResult<KeyValuePair<string, string>[]>([]));
+            await HostAsync("sqlite", HostBinary.Configured("Sqlite"), () => Task.FromResult<KeyValuePair<string, string>[]>([]));
         }
 
         if (options.Postgres)
@@ -38,7 +38,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             Console.WriteLine($"PostgreSQL {postgres.Version}: {postgres.Description}");
             var raw = await postgres.CreateDatabaseAsync("raw");
             await RawAsync("postgres-raw", "postgres", (batches, _) => RawStorage.PostgreSqlAsync(raw, batches, options.Concurrency, cancellationToken));
-            await HostAsync("postgres", "PostgreSql", async () =>
+            await HostAsync("postgres", HostBinary.Configured("PostgreSql"), async () =>
             {
                 var cluster = $"bench-{Guid.NewGuid():N}";
                 return
@@ -89,25 +89,25 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     /// The real host on one store, twice from empty: a pass at full speed, then a pass throttled to the load factor
     /// of the first pass's rate, each on a fresh host process and a fresh store, so both see the same work.
     /// </summary>
-    private async Task HostAsync(string name, string provider, Func<Task<KeyValuePair<string, string>[]>> store)
+    private async Task HostAsync(string name, HostBinary binary, Func<Task<KeyValuePair<string, string>[]>> store)
     {
-        var peak = await HostPassAsync(name, name, provider, await store(), null);
-        await HostPassAsync($"{name}@{options.LoadFactor * 100:0}%", name, provider, await store(), peak.EventsPerSecond * options.LoadFactor);
+        var peak = await HostPassAsync(name, name, binary, await store(), null);
+        await HostPassAsync($"{name}@{options.LoadFactor * 100:0}%", name, binary, await store(), peak.EventsPerSecond * options.LoadFactor);
     }
 
     /// <summary>
     /// One host process: a warm-up on contacts of its own, then one pass over the batches with GetContact reads
     /// running; the cards the pass raised, and the host's RSS after the warm-up and at its peak.
     /// </summary>
-    private async Task<RunResult> HostPassAsync(string name, string store, string provider, KeyValuePair<string, string>[] settings, double? rate)
+    private async Task<RunResult> HostPassAsync(string name, string store, HostBinary binary, KeyValuePair<string, string>[] settings, double? rate)
     {
         var folder = Directory.CreateTempSubdirectory("handoff-bench-host-").FullName;
         try
         {
-            // A fresh SQLite file in a temporary folder (the memory store's health check opens it too).
-            await using var host = HostProcess.Start(folder, settings
-                .Append(new("Handoff:Server:Storage:Provider", provider))
-                .Append(new("Handoff:Server:Storage:SqlitePath", Path.Combine(folder, "handoff.db"))));
+            // A fresh SQLite file in a temporary folder (for the SQLite store).
+            var storeSettings = binary.Provider is null ? settings : settings.Append(new("Handoff:Server:Storage:Provider", binary.Provider));
+            await using var host = HostProcess.Start(folder, storeSettings
+                .Append(new("Handoff:Server:Storage:SqlitePath", Path.Combine(folder, "handoff.db"))), assembly: binary.Assembly);
             await host.WaitServingAsync(TimeSpan.FromMinutes(2));
             using var ingest = Channel(host.GrpcAddress);
             using var readChannel = Channel(host.GrpcAddress);
@@ -129,7 +129,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             var cpu = meter.Stop();
             var cards = await ContactReader.CountSettledActiveCardsAsync(ingest) - cardsBefore;
             host.EnsureRunning();
-            return Add(new RunResult(name, rate is null ? $"the host on {provider}, full speed" : $"the host on {provider}, throttled to {rate:N0} events/s", store, pass)
+            return Add(new RunResult(name, rate is null ? $"the host on {binary.Store}, full speed" : $"the host on {binary.Store}, throttled to {rate:N0} events/s", store, pass)
             {
                 TargetEventsPerSecond = rate,
                 GetContact = reads,
@@ -207,4 +207,15 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     }
 
     private static double? Mib(long? bytes) => bytes / (1024.0 * 1024.0);
+
+    /// <summary>
+    /// The host binary a pass runs and the store its settings name: the in-memory baseline is a binary of its own, with
+    /// the store plugged in rather than configured (the shipped host has no in-memory store).
+    /// </summary>
+    private sealed record HostBinary(string Assembly, string Store, string? Provider)
+    {
+        public static HostBinary Memory => new(HostProcess.MemoryHostAssembly, "Memory", null);
+
+        public static HostBinary Configured(string provider) => new(HostProcess.ServerAssembly, provider, provider);
+    }
 }

@@ -7,8 +7,8 @@ using Grpc.Net.Client;
 namespace Handoff.Benchmarks;
 
 /// <summary>
-/// The real host (src/Handoff.Server/bin/{configuration}/net10.0/Handoff.Server.dll, built by this project's reference)
-/// started as a separate process on free loopback ports, as users run it. Its last lines of output are kept for errors.
+/// The real host (src/Handoff.Server/bin/{configuration}/net10.0/Handoff.Server.dll, built by this project's reference),
+/// or the same host with the in-memory store plugged in, started as a separate process on free loopback ports, as users run it. Its last lines of output are kept for errors.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
@@ -29,17 +29,11 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Id => process.Id;
 
-    public static string ServerAssembly
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                ? "Release"
-                : "Debug";
-            var path = Path.Combine(RepositoryRoot, "src", "Handoff.Server", "bin", configuration, "net10.0", "Handoff.Server.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException("Build src/Handoff.Server first (the benchmark's project reference does).", path);
-        }
-    }
+    /// <summary>The real host, on the store its settings configure.</summary>
+    public static string ServerAssembly => Built("src", "Handoff.Server");
+
+    /// <summary>The real host with the in-memory store plugged in (bench/Handoff.Benchmarks.MemoryHost): the baseline for "storage costs nothing".</summary>
+    public static string MemoryHostAssembly => Built("bench", "Handoff.Benchmarks.MemoryHost");
 
     public static string RepositoryRoot
     {
@@ -60,7 +54,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// with these environment variables on top of the benchmark's own.
     /// </summary>
     public static HostProcess Start(string workingDirectory, IEnumerable<KeyValuePair<string, string>> settings,
-        IEnumerable<KeyValuePair<string, string>>? environment = null)
+        IEnumerable<KeyValuePair<string, string>>? environment = null, string? assembly = null)
     {
         var grpcPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -70,7 +64,7 @@ public sealed class HostProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(ServerAssembly);
+        start.ArgumentList.Add(assembly ?? ServerAssembly);
         foreach (var (name, value) in environment ?? [])
         {
             start.Environment[name] = value;
@@ -180,6 +174,16 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    /// <summary>A project's assembly as built in the configuration the benchmark runs in (by its project references).</summary>
+    private static string Built(string folder, string project)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release"
+            : "Debug";
+        var path = Path.Combine(RepositoryRoot, folder, project, "bin", configuration, "net10.0", $"{project}.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {folder}/{project} first (the benchmark's project reference does).", path);
     }
 
     public static int FreePort()

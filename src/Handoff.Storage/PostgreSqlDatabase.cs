@@ -15,34 +15,34 @@ public static class PostgreSqlDatabase
     /// <summary>The ADO.NET invariant under which Orleans loads Npgsql.</summary>
     public const string Invariant = "Npgsql";
 
-    public const string ConnectionStringSetting = "Handoff:Server:Storage:PostgreSqlConnectionString";
+    private const string ConnectionStringSetting = "Handoff:Server:Storage:PostgreSqlConnectionString";
 
-    public const string ApplySchemaSetting = "Handoff:Server:Storage:ApplySchema";
+    private const string ApplySchemaSetting = "Handoff:Server:Storage:ApplySchema";
 
     /// <summary>The highest version row the script writes into handoff_schema (1 grain state, membership and reminders; 2 the event journal); the host needs it.</summary>
-    public const int SchemaVersion = 2;
+    private const int SchemaVersion = 2;
 
     /// <summary>The script, as a path from the repository root (what the messages tell an operator to run).</summary>
-    public const string SchemaScriptPath = "deploy/postgresql/handoff-postgresql.sql";
+    private const string SchemaScriptPath = "deploy/postgresql/handoff-postgresql.sql";
 
     /// <summary>
     /// Connections per silo, for everything it stores (one pool). Three silos at 30 fit the server's default
     /// max_connections of 100, which keeps 3 for superusers.
     /// </summary>
-    public const int DefaultMaxPoolSize = 30;
+    private const int DefaultMaxPoolSize = 30;
 
     /// <summary>
     /// Statements Npgsql prepares per connection once seen <see cref="DefaultAutoPrepareMinUsages"/> times: the
     /// providers run about twenty distinct statements, each many times, and a prepared one skips parsing and planning.
     /// </summary>
-    public const int DefaultMaxAutoPrepare = 32;
+    private const int DefaultMaxAutoPrepare = 32;
 
-    public const int DefaultAutoPrepareMinUsages = 2;
+    private const int DefaultAutoPrepareMinUsages = 2;
 
     private const string SchemaFile = "Schema/postgresql/handoff-postgresql.sql";
 
     /// <summary>The schema script as shipped next to the host.</summary>
-    public static string SchemaScript() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, SchemaFile));
+    private static string SchemaScript() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, SchemaFile));
 
     /// <summary>
     /// <paramref name="configured"/> with Handoff's defaults for what it does not say: Maximum Pool Size, Max Auto

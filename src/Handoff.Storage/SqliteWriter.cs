@@ -5,8 +5,8 @@ namespace Handoff.Storage;
 /// holding a thread. SQLite lets one connection write at a time; a second writer gets SQLITE_BUSY, and
 /// Microsoft.Data.Sqlite answers that by putting its thread to sleep for 150 ms before it tries again. Under load, with
 /// card transitions, inbox pages, index parts and escalation reminders written side by side, those sleeps, not the
-/// disk, set the pace (the benchmark's SQLite pass: 3,900 events/s with them, 7,600 without). Reads need no turn: in
-/// WAL mode they never wait for the writer.
+/// disk, set the pace (measured in docs/ingest-durability.md). Reads need no turn: in WAL mode they never wait for the
+/// writer.
 /// </summary>
 public sealed class SqliteWriter
 {

@@ -44,8 +44,12 @@ public interface IEventJournal
     /// <summary>When the newest event was appended; null when the journal is empty.</summary>
     Task<DateTimeOffset?> ReadLatestAppendAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Forgets events that occurred before <paramref name="occurredBefore"/> (refused at ingest anyway); returns how many.</summary>
-    Task<long> PruneAsync(DateTimeOffset occurredBefore, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Forgets the events appended before <paramref name="appendedBefore"/>, their ids with them; returns how many. The
+    /// host passes a time so far back (the dedupe window and the clock skew ingest allows) that ingest refuses any of
+    /// those events sent again as too old.
+    /// </summary>
+    Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default);
 }
 
 /// <summary>How to read the answer of <see cref="IEventJournal.AppendAsync"/> for an event.</summary>

@@ -47,35 +47,19 @@ public sealed class NotificationInboxGrain(
         writes = new CoalescedWrites(WriteChangesAsync);
         var head = store.State;
         lastSequence = head.LastSequence;
-        if (head.LegacyNotifications.Count > 0)
+        // Every sequence number went to a notification or a change, and pages are written in sequence order: past the
+        // head's last sequence, the first page missing is the end.
+        for (var page = head.FirstPage; ; page++)
         {
-            notifications.AddRange(head.LegacyNotifications);
-            head.LegacyNotifications = [];
-            head.FirstPage = PageOf(notifications[0].Sequence);
-            foreach (var page in notifications.Select(n => PageOf(n.Sequence)).Distinct())
+            var stored = await pages.ReadAsync(page);
+            if (stored is not null)
             {
-                pages.MarkChanged(page);
+                notifications.AddRange(stored.Notifications);
+                changes.AddRange(stored.Changes);
             }
-
-            headChanged = true;
-            await writes.WriteAsync();
-        }
-        else
-        {
-            // Every sequence number went to a notification or a change, and pages are written in sequence order: past
-            // the head's last sequence, the first page missing is the end.
-            for (var page = head.FirstPage; ; page++)
+            else if (page > PageOf(Math.Max(head.LastSequence, 1)))
             {
-                var stored = await pages.ReadAsync(page);
-                if (stored is not null)
-                {
-                    notifications.AddRange(stored.Notifications);
-                    changes.AddRange(stored.Changes);
-                }
-                else if (page > PageOf(Math.Max(head.LastSequence, 1)))
-                {
-                    break;
-                }
+                break;
             }
         }
 

@@ -30,7 +30,13 @@ public static class HandoffServer
     private const string MembershipSection = "Handoff:Server:Silo:Membership";
     private const string RemindersSection = "Handoff:Server:Silo:Reminders";
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// The host, configured by <paramref name="args"/> and then <paramref name="configure"/>. It stores on the store
+    /// Handoff:Server:Storage configures, unless <paramref name="configureStorage"/> plugs in another (grain state,
+    /// reminders and the event journal; the silo then runs alone on localhost): the benchmark's in-memory baseline,
+    /// which is no store to ship.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Action<ISiloBuilder>? configureStorage = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
@@ -48,10 +54,10 @@ public static class HandoffServer
         PortAvailability.EnsureFree(options, Url);
         // Before the silo's configuration opens the store: a second server on the same SQLite file stops here. The
         // host owns the lock from then on (it is disposed with the host), or it is released at once if the build fails.
-        var storeLock = options.Storage.Provider == StorageProvider.Sqlite ? SqliteStoreLock.Acquire(options.Storage.SqlitePath) : null;
+        var storeLock = configureStorage is null && options.Storage.Provider == StorageProvider.Sqlite ? SqliteStoreLock.Acquire(options.Storage.SqlitePath) : null;
         try
         {
-            return Compose(builder, options, api, storeLock);
+            return Compose(builder, options, api, storeLock, configureStorage);
         }
         catch
         {
@@ -60,14 +66,16 @@ public static class HandoffServer
         }
     }
 
-    private static WebApplication Compose(WebApplicationBuilder builder, HandoffServerOptions options, ApiOptions api, SqliteStoreLock? storeLock)
+    private static WebApplication Compose(WebApplicationBuilder builder, HandoffServerOptions options, ApiOptions api, SqliteStoreLock? storeLock,
+        Action<ISiloBuilder>? configureStorage)
     {
         if (storeLock is not null)
         {
             builder.Services.AddSingleton(_ => storeLock);
         }
 
-        ConfigureSilo(builder, options);
+        builder.Services.AddSingleton(new HostStore(configureStorage is null ? options.Storage : null));
+        ConfigureSilo(builder, options, configureStorage);
         builder.AddHandoffObservability();
         builder.AddHandoffSecurity();
         builder.Services.AddHandoffSummaries(builder.Configuration);
@@ -232,12 +240,12 @@ public static class HandoffServer
             ? uri
             : throw new HandoffStartupException($"{HandoffServerOptions.Section}: '{url}' is not an http:// or https:// URL with a host and a port.");
 
-    private static void ConfigureSilo(WebApplicationBuilder builder, HandoffServerOptions options)
+    private static void ConfigureSilo(WebApplicationBuilder builder, HandoffServerOptions options, Action<ISiloBuilder>? configureStorage)
     {
         builder.UseOrleans(silo =>
         {
-            // Storage and clustering go together: SQLite is one silo on localhost, PostgreSQL a cluster (Storage/).
-            silo.UseHandoffStorage(options);
+            // Storage and clustering go together: SQLite is one silo on localhost, PostgreSQL a cluster (HostStorage).
+            silo.UseHandoffStorage(options, configureStorage);
             silo.AddHandoffKubernetesHosting(options.Silo);
             silo.Configure<GrainCollectionOptions>(o =>
             {

@@ -46,12 +46,6 @@ public enum StorageProvider
 
     /// <summary>A PostgreSQL database shared by every silo of the cluster.</summary>
     PostgreSql = 2,
-
-    /// <summary>
-    /// Orleans in-memory grain storage; one silo on localhost. NOT durable: everything is lost when the process stops.
-    /// Only for measurements (the benchmark's in-memory baseline, bench/Handoff.Benchmarks), never for real data.
-    /// </summary>
-    Memory = 3,
 }
 
 public sealed class StorageOptions

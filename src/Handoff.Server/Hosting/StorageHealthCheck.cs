@@ -2,14 +2,13 @@ using System.Data.Common;
 using Handoff.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Runtime;
 
 namespace Handoff.Server.Hosting;
 
 /// <summary>Healthy when the silo is active, not shutting down, and its store (whichever is configured) answers a query.</summary>
-public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServerOptions> options, InFlightCalls calls) : IHealthCheck
+public sealed class SiloHealthCheck(ISiloStatusOracle silo, HostStore store, InFlightCalls calls) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -23,12 +22,12 @@ public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServ
             return HealthCheckResult.Unhealthy($"Silo is {silo.CurrentStatus}.");
         }
 
-        if (Probe(options.Value.Storage) is not { } probe)
+        if (store.Configured is not { } storage)
         {
             return HealthCheckResult.Healthy();
         }
 
-        var (connection, query) = probe;
+        var (connection, query) = Probe(storage);
 
         try
         {
@@ -49,12 +48,11 @@ public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServ
     }
 
     /// <summary>
-    /// A connection to the configured store and a query that only succeeds when the store is there; null when there is
-    /// nothing to check (Memory). PostgreSQL: from the pool the grain storage uses; connecting to the database proves it.
+    /// A connection to the configured store and a query that only succeeds when the store is there. PostgreSQL: from the pool the grain storage uses; connecting to the database proves it.
     /// SQLite: the file itself, opened afresh and never created (a pooled connection keeps a deleted file open, and an
     /// empty new file would answer "SELECT 1" too), with a query that reads the file's first page.
     /// </summary>
-    private static (DbConnection Connection, string Query)? Probe(StorageOptions storage) => storage.Provider switch
+    private static (DbConnection Connection, string Query) Probe(StorageOptions storage) => storage.Provider switch
     {
         StorageProvider.PostgreSql => (new NpgsqlConnection(PostgreSqlDatabase.ConnectionString(storage.PostgreSqlConnectionString)), "SELECT 1;"),
         StorageProvider.Sqlite => (new SqliteConnection(new SqliteConnectionStringBuilder(SqliteDatabase.ConnectionString(storage.SqlitePath))
@@ -62,6 +60,6 @@ public sealed class SiloHealthCheck(ISiloStatusOracle silo, IOptions<HandoffServ
             Mode = SqliteOpenMode.ReadWrite,
             Pooling = false,
         }.ToString()), "SELECT COUNT(*) FROM sqlite_master;"),
-        _ => null,
+        _ => throw new InvalidOperationException($"Handoff:Server:Storage:Provider: '{storage.Provider}' is not a store."),
     };
 }

@@ -1,6 +1,7 @@
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Handoff.Storage.Journal;
+using Handoff.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;

@@ -1,7 +1,7 @@
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 
-namespace Handoff.Storage.Journal;
+namespace Handoff.Testing;
 
 /// <summary>
 /// The event journal of the in-memory store: the same contract, kept in this process only (not durable). The
