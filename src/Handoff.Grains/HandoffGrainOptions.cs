@@ -1,29 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Handoff.Grains;
 
 /// <summary>Limits and windows of the contact grain. Bound from configuration section "Handoff:Contacts".</summary>
 public sealed class ContactOptions
 {
     /// <summary>An event id is remembered this long after the event occurred; older events are refused at ingest.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>The audit trail keeps this many newest entries.</summary>
+    [Range(1, 100000)]
     public int MaxHistoryEntries { get; set; } = 1000;
 
     /// <summary>Claimed messages kept for listing after they were handed to a sender.</summary>
+    [Range(0, 10000)]
     public int MaxClaimedMessagesKept { get; set; } = 100;
 
     /// <summary>Messages waiting (queued or held) per contact; past it QueueMessage is refused.</summary>
+    [Range(1, 10000)]
     public int MaxPendingMessages { get; set; } = 500;
 
     /// <summary>First retry delay for notification deliveries that failed; doubles up to <see cref="MaxEffectRetryDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan EffectRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxEffectRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// How long a contact keeps ingested events in memory only (they are durable in the event journal) before it
     /// writes its state. Longer means fewer state writes under load and a longer journal replay after a crash.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
@@ -31,12 +40,15 @@ public sealed class ContactOptions
     /// journaled batch can take to reach the grain (the ingest pipeline's retries while a silo is unavailable plus
     /// Orleans' response timeout) and the clock difference between silos.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan JournalReplayMargin { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Checkpoints this silo writes at once; the others wait <see cref="CheckpointBusyDelay"/> and try again.</summary>
+    [Range(1, 1000)]
     public int MaxConcurrentCheckpoints { get; set; } = 8;
 
     /// <summary>How long a checkpoint that found every place taken waits before it tries again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan CheckpointBusyDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
@@ -44,6 +56,7 @@ public sealed class ContactOptions
 public sealed class InboxOptions
 {
     /// <summary>The inbox keeps this many newest notifications; sequence numbers keep counting.</summary>
+    [Range(1, 100000)]
     public int MaxNotifications { get; set; } = 2000;
 
     /// <summary>
@@ -51,6 +64,7 @@ public sealed class InboxOptions
     /// that resume a watch; one resuming from before the oldest kept change must reload the inbox. Twice the
     /// notifications: most notifications are read once and resolved once.
     /// </summary>
+    [Range(1, 100000)]
     public int MaxChanges { get; set; } = 4000;
 
     /// <summary>
@@ -58,9 +72,11 @@ public sealed class InboxOptions
     /// the pages it touched, not the whole inbox. Changing it applies to new pages only; keep it for the life of a
     /// deployment.
     /// </summary>
+    [Range(1, 10000)]
     public int PageSize { get; set; } = 100;
 
     /// <summary>A live subscriber not renewed within this time is dropped.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
 }
 
@@ -71,5 +87,6 @@ public sealed class HandoffIndexOptions
     /// Parts the active cards are spread over by a hash of the contact id; a card raised or resolved writes one part.
     /// Read when a tenant's index is first written (and kept with it), so changing it affects new tenants only.
     /// </summary>
+    [Range(1, 1024)]
     public int Parts { get; set; } = 32;
 }

@@ -13,20 +13,19 @@ namespace Handoff.Grains;
 public static class HandoffServiceCollectionExtensions
 {
     /// <summary>
-    /// The domain services and options the grains need, bound from the "Handoff" configuration section.
+    /// The domain services and options the grains need, bound from the "Handoff" configuration section and checked at start-up.
     /// Used by the host and by the grain tests, so both run the same wiring.
     /// </summary>
     public static IServiceCollection AddHandoffGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection("Handoff");
-        services.Configure<ScoringOptions>(section.GetSection("Scoring"));
-        services.Configure<SentimentOptions>(section.GetSection("Sentiment"));
-        services.Configure<TriggerOptions>(section.GetSection("Triggers"));
-        services.Configure<CardOptions>(section.GetSection("Cards"));
-        services.Configure<ContactOptions>(section.GetSection("Contacts"));
-        services.Configure<InboxOptions>(section.GetSection("Inbox"));
-        services.Configure<HandoffIndexOptions>(section.GetSection("HandoffIndex"));
-        services.Configure<SummaryOptions>(section.GetSection("Summary"));
+        services.AddValidatedOptions<ScoringOptions>(configuration, "Handoff:Scoring");
+        services.AddValidatedOptions<SentimentOptions>(configuration, "Handoff:Sentiment");
+        services.AddValidatedOptions<TriggerOptions>(configuration, "Handoff:Triggers");
+        services.AddValidatedOptions<CardOptions>(configuration, "Handoff:Cards");
+        services.AddValidatedOptions<ContactOptions>(configuration, "Handoff:Contacts");
+        services.AddValidatedOptions<InboxOptions>(configuration, "Handoff:Inbox");
+        services.AddValidatedOptions<HandoffIndexOptions>(configuration, "Handoff:HandoffIndex");
+        services.AddValidatedOptions<SummaryOptions>(configuration, "Handoff:Summary");
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SentimentAnalyzer(sp.GetRequiredService<IOptions<SentimentOptions>>().Value));

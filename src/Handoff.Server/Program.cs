@@ -12,3 +12,9 @@ catch (HandoffStartupException e)
     await Console.Error.WriteLineAsync($"Handoff cannot start. {e.Message}");
     return 1;
 }
+catch (Exception e) when (StartupSettings.Failures(e) is { Count: > 0 } failures)
+{
+    // Settings out of their ranges (docs/configuration.md): each failure names the setting; no stack trace.
+    await Console.Error.WriteLineAsync($"Handoff cannot start. {string.Join(" ", failures)}");
+    return 1;
+}

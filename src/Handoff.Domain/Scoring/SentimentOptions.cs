@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Handoff.Domain.Scoring;
 
 /// <summary>
@@ -32,8 +34,10 @@ public sealed class SentimentOptions
     ];
 
     /// <summary>A negation word flips a term when it is at most this many words before it ("not very happy").</summary>
+    [Range(0, 10)]
     public int NegationScope { get; set; } = 2;
 
     /// <summary>Overall sentiment reads inbound messages no older than this.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromDays(14);
 }

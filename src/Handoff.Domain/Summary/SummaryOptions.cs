@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Handoff.Domain.Summary;
 
 /// <summary>How the deterministic summary words the engagement score. Bound from configuration section "Handoff:Summary".</summary>
@@ -7,8 +9,10 @@ public sealed class SummaryOptions
     /// "Highly engaged" from this score. Same default as the BUYING_SIGNALS threshold, so a card raised for
     /// buying signals never calls the contact merely "engaged".
     /// </summary>
+    [Range(0, 100)]
     public int HighlyEngagedMinScore { get; set; } = 70;
 
     /// <summary>"Engaged" from this score, "lightly engaged" below: roughly a few strong signals in the last half-life.</summary>
+    [Range(0, 100)]
     public int EngagedMinScore { get; set; } = 40;
 }

@@ -44,11 +44,11 @@ public static class HandoffServer
 
         var options = builder.Configuration.GetSection(HandoffServerOptions.Section).Get<HandoffServerOptions>() ?? new HandoffServerOptions();
         var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
-        builder.Services.Configure<HandoffServerOptions>(builder.Configuration.GetSection(HandoffServerOptions.Section));
-        builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection(IngestOptions.Section));
-        builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection(ApiOptions.Section));
-        builder.Services.Configure<RecoveryOptions>(builder.Configuration.GetSection(RecoveryOptions.Section));
-        builder.Services.Configure<LimitOptions>(builder.Configuration.GetSection(LimitOptions.Section));
+        builder.Services.AddValidatedOptions<HandoffServerOptions>(builder.Configuration, HandoffServerOptions.Section);
+        builder.Services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
+        builder.Services.AddValidatedOptions<ApiOptions>(builder.Configuration, ApiOptions.Section);
+        builder.Services.AddValidatedOptions<RecoveryOptions>(builder.Configuration, RecoveryOptions.Section);
+        builder.Services.AddValidatedOptions<LimitOptions>(builder.Configuration, LimitOptions.Section);
 
         ConfigureKestrel(builder, options, TlsCertificate.Load(options));
         PortAvailability.EnsureFree(options, Url);

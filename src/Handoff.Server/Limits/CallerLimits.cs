@@ -125,19 +125,6 @@ public sealed class CallerLimits : IDisposable
 
     private static void Validate(LimitOptions limits, IngestOptions ingest)
     {
-        var rates = new (string Name, int Value)[]
-        {
-            (nameof(limits.CallsPerSecondPerUser), limits.CallsPerSecondPerUser), (nameof(limits.CallBurstPerUser), limits.CallBurstPerUser),
-            (nameof(limits.CallsPerSecondPerTenant), limits.CallsPerSecondPerTenant), (nameof(limits.CallBurstPerTenant), limits.CallBurstPerTenant),
-            (nameof(limits.EventsPerSecondPerCaller), limits.EventsPerSecondPerCaller), (nameof(limits.EventBurstPerCaller), limits.EventBurstPerCaller),
-            (nameof(limits.EventsPerSecondPerTenant), limits.EventsPerSecondPerTenant), (nameof(limits.EventBurstPerTenant), limits.EventBurstPerTenant),
-            (nameof(limits.WatchesPerUser), limits.WatchesPerUser), (nameof(limits.WatchesPerTenant), limits.WatchesPerTenant),
-        };
-        foreach (var (name, value) in rates.Where(r => r.Value < 1))
-        {
-            throw new HandoffStartupException($"{LimitOptions.Section}:{name} must be at least 1; it is {value}.");
-        }
-
         // A bucket never holds more than its burst, so a batch larger than the burst could never be taken.
         foreach (var (name, burst) in new[] { (nameof(limits.EventBurstPerCaller), limits.EventBurstPerCaller), (nameof(limits.EventBurstPerTenant), limits.EventBurstPerTenant) })
         {

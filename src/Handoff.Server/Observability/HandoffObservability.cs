@@ -33,7 +33,7 @@ public static class HandoffObservability
         ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(ObservabilityOptions.Section);
         var options = section.Get<ObservabilityOptions>() ?? new ObservabilityOptions();
-        builder.Services.Configure<ObservabilityOptions>(section);
+        builder.Services.AddValidatedOptions<ObservabilityOptions>(builder.Configuration, ObservabilityOptions.Section);
         builder.Services.AddSingleton<IngestMetrics>();
 
         if (options.JsonLogs)

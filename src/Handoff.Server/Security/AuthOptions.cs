@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Handoff.Server.Security;
 
 /// <summary>
@@ -17,6 +19,7 @@ public sealed class AuthOptions
     public string Audience { get; set; } = "handoff-api";
 
     /// <summary>How far the clocks of issuer and server may disagree when a token's lifetime is checked.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A shared HMAC-SHA256 key, base64-encoded, of at least 32 bytes: the issuer and this server both hold it.</summary>
@@ -53,6 +56,7 @@ public sealed class AuthOptions
     public bool DevelopmentTokenEndpoint { get; set; } = true;
 
     /// <summary>How long a token from the development endpoint lasts.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan DevelopmentTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 }
 

@@ -1,3 +1,4 @@
+using Handoff.Grains;
 using Handoff.Server.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -17,7 +18,7 @@ public static class HandoffSecurity
         ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(AuthOptions.Section);
         var options = section.Get<AuthOptions>() ?? new AuthOptions();
-        builder.Services.Configure<AuthOptions>(section);
+        builder.Services.AddValidatedOptions<AuthOptions>(builder.Configuration, AuthOptions.Section);
         var keys = ResolveKeys(options, builder.Environment);
         builder.Services.AddSingleton(keys);
 
@@ -94,11 +95,6 @@ public static class HandoffSecurity
         if (sources.Count > 1)
         {
             throw new HandoffStartupException($"{string.Join(" and ", sources)} are both set; set exactly one source of signing keys.");
-        }
-
-        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
-        {
-            throw new HandoffStartupException($"{Prefix}{nameof(AuthOptions.ClockSkew)} must be between 0 and 5 minutes; it is {options.ClockSkew}.");
         }
 
         if (options.SigningKey.Length > 0)

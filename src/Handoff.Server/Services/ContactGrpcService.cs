@@ -2,7 +2,6 @@ using Grpc.Core;
 using Handoff.Server.Security;
 using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
-using Handoff.Grains.Contacts;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 using Handoff.Server.Mapping;
@@ -25,16 +24,7 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
             .Known(request.Phase, "phase")
             .OptionalId(request.ActorUserId, "actor_user_id")
             .ThrowIfInvalid();
-
-        var update = new ProfileUpdate
-        {
-            DisplayName = request.HasDisplayName ? request.DisplayName : null,
-            OwnerUserId = request.HasOwnerUserId ? request.OwnerUserId : null,
-            Stage = request.Stage == LifecycleStage.Unspecified ? null : (Domain.Model.LifecycleStage)request.Stage,
-            Phase = request.Phase == PipelinePhase.Unspecified ? null : (Domain.Model.PipelinePhase)request.Phase,
-            ActorUserId = request.ActorUserId,
-        };
-        var contact = await grains.Contact(request.TenantId, request.ContactId).Upsert(update);
+        var contact = await grains.Contact(request.TenantId, request.ContactId).Upsert(request.ToProfileUpdate());
         return new UpsertContactResponse { Contact = contact.ToProto() };
     }
 
@@ -76,14 +66,10 @@ public sealed class ContactGrpcService(IGrainFactory grains, IOptions<ApiOptions
             .PageSize(request.PageSize)
             .PageToken(request.PageToken, out var afterSequence)
             .ThrowIfInvalid();
-        var page = await grains.Contact(request.TenantId, request.ContactId).GetHistory(afterSequence, PageSize(request.PageSize));
-        var response = new GetContactHistoryResponse { NextPageToken = PageToken.Encode(page.NextAfterSequence) };
-        response.Entries.AddRange(page.Entries.Select(e => e.ToProto()));
-        return response;
+        var page = await grains.Contact(request.TenantId, request.ContactId).GetHistory(afterSequence, api.Value.PageSize(request.PageSize));
+        return page.ToResponse();
     }
 
     private RequestValidator Validate(string tenantId, string contactId) =>
         new RequestValidator(api.Value).Contact(tenantId, contactId);
-
-    private int PageSize(int requested) => requested == 0 ? api.Value.DefaultPageSize : requested;
 }

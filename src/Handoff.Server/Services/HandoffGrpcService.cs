@@ -74,12 +74,9 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
             .PageSize(request.PageSize)
             .PageToken(request.PageToken, out var offset)
             .ThrowIfInvalid();
-        var filter = request.OwnerFilter == OwnerFilter.Unspecified ? Grains.Handoffs.OwnerFilter.All : (Grains.Handoffs.OwnerFilter)request.OwnerFilter;
-        var pageSize = request.PageSize == 0 ? api.Value.DefaultPageSize : request.PageSize;
-        var page = await grains.HandoffIndex(request.TenantId).List(filter, request.OwnerUserId, (int)offset, pageSize);
-        var response = new ListActiveHandoffsResponse { NextPageToken = PageToken.Encode(page.NextOffset) };
-        response.Handoffs.AddRange(page.Handoffs.Select(h => h.ToProto()));
-        return response;
+        var page = await grains.HandoffIndex(request.TenantId)
+            .List(request.OwnerFilter.ToDomainFilter(), request.OwnerUserId, (int)offset, api.Value.PageSize(request.PageSize));
+        return page.ToResponse();
     }
 
     private RequestValidator Validate(string tenantId, string contactId) =>

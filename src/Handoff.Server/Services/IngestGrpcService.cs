@@ -7,6 +7,7 @@ using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 using Handoff.Server.Ingest;
 using Handoff.Server.Limits;
+using Handoff.Server.Mapping;
 using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Services;
@@ -20,14 +21,7 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, IngestAdmission a
         limits.Events(context.Caller(), request.Events.Count);
         using var place = await admission.EnterOrRefuseAsync(context.CancellationToken);
         var outcome = await pipeline.ProcessAsync(request.TenantId, request.BatchId, request.Events);
-        var response = new IngestBatchResponse
-        {
-            BatchId = request.BatchId,
-            AcceptedCount = outcome.Accepted,
-            DuplicateCount = outcome.Duplicates,
-        };
-        response.Rejected.AddRange(outcome.Rejected);
-        return response;
+        return outcome.ToBatchResponse(request.BatchId);
     }
 
     /// <summary>
@@ -96,14 +90,7 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, IngestAdmission a
         using (place)
         {
             var outcome = await pipeline.ProcessAsync(batch.TenantId, batch.BatchId, batch.Events);
-            var ack = new IngestEventsResponse
-            {
-                BatchId = batch.BatchId,
-                AcceptedCount = outcome.Accepted,
-                DuplicateCount = outcome.Duplicates,
-            };
-            ack.Rejected.AddRange(outcome.Rejected);
-            return ack;
+            return outcome.ToStreamAck(batch.BatchId);
         }
     }
 

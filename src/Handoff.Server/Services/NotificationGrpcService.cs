@@ -28,16 +28,9 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
             .PageSize(request.PageSize)
             .PageToken(request.PageToken, out var beforeSequence)
             .ThrowIfInvalid();
-        var pageSize = request.PageSize == 0 ? api.Value.DefaultPageSize : request.PageSize;
-        var page = await grains.Inbox(request.TenantId, request.Inbox.ToAddress()).List(beforeSequence, pageSize, request.UnreadOnly);
-        var response = new ListNotificationsResponse
-        {
-            NextPageToken = PageToken.Encode(page.NextBeforeSequence),
-            UnreadCount = page.UnreadCount,
-            LastSequence = page.LastSequence,
-        };
-        response.Notifications.AddRange(page.Notifications.Select(n => n.ToProto()));
-        return response;
+        var page = await grains.Inbox(request.TenantId, request.Inbox.ToAddress())
+            .List(beforeSequence, api.Value.PageSize(request.PageSize), request.UnreadOnly);
+        return page.ToResponse();
     }
 
     [Authorize(Policy = HandoffPolicies.Sidebar)]
@@ -114,10 +107,6 @@ public sealed class NotificationGrpcService(IGrainFactory grains, IOptions<ApiOp
             stream.WriteAsync(entry.ToProto(), cancellationToken);
 
         public Task HeartbeatAsync(long lastSequence, int unreadCount, CancellationToken cancellationToken) =>
-            stream.WriteAsync(new WatchNotificationsResponse
-            {
-                Heartbeat = new Heartbeat { ServerTime = ProtoMapper.Time(time.GetUtcNow()), LastSequence = lastSequence },
-                UnreadCount = unreadCount,
-            }, cancellationToken);
+            stream.WriteAsync(RequestMapper.Heartbeat(time.GetUtcNow(), lastSequence, unreadCount), cancellationToken);
     }
 }

@@ -2,7 +2,6 @@ using Grpc.Core;
 using Handoff.Server.Security;
 using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
-using Handoff.Grains.Contacts;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 using Handoff.Server.Mapping;
@@ -28,18 +27,7 @@ public sealed class OutreachGrpcService(IGrainFactory grains, IOptions<ApiOption
             .Time(request.SendTime, "send_time", required: false)
             .OptionalId(request.ActorUserId, "actor_user_id")
             .ThrowIfInvalid();
-
-        var message = new NewOutreachMessage
-        {
-            MessageId = request.MessageId,
-            Source = (Domain.Model.MessageSource)request.Source,
-            Channel = (Domain.Model.Channel)request.Channel,
-            Subject = request.Subject,
-            Body = request.Body,
-            SendAfter = request.SendTime?.ToDateTimeOffset(),
-            ActorUserId = request.ActorUserId,
-        };
-        var queued = await grains.Contact(request.TenantId, request.ContactId).QueueMessage(message);
+        var queued = await grains.Contact(request.TenantId, request.ContactId).QueueMessage(request.ToNewMessage());
         return new QueueMessageResponse { Message = queued.ToProto(request.ContactId) };
     }
 
@@ -50,34 +38,24 @@ public sealed class OutreachGrpcService(IGrainFactory grains, IOptions<ApiOption
             .PageSize(request.PageSize)
             .PageToken(request.PageToken, out var offset)
             .ThrowIfInvalid();
-        var pageSize = request.PageSize == 0 ? api.Value.DefaultPageSize : request.PageSize;
-        var page = await grains.Contact(request.TenantId, request.ContactId).ListMessages((int)offset, pageSize);
-        var response = new ListMessagesResponse { NextPageToken = PageToken.Encode(page.NextOffset) };
-        response.Messages.AddRange(page.Messages.Select(m => m.ToProto(request.ContactId)));
-        return response;
+        var page = await grains.Contact(request.TenantId, request.ContactId).ListMessages((int)offset, api.Value.PageSize(request.PageSize));
+        return page.ToResponse(request.ContactId);
     }
 
     [Authorize(Policy = HandoffPolicies.Outreach)]
     public override async Task<CheckOutreachResponse> CheckOutreach(CheckOutreachRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId).Specified(request.Source, "source").ThrowIfInvalid();
-        var answer = await grains.Contact(request.TenantId, request.ContactId).CheckOutreach((Domain.Model.MessageSource)request.Source);
-        return new CheckOutreachResponse
-        {
-            Allowed = answer.Allowed,
-            DenialReason = answer.DenialReason is { } reason ? (DenialReason)reason : DenialReason.Unspecified,
-        };
+        var answer = await grains.Contact(request.TenantId, request.ContactId).CheckOutreach(request.Source.ToDomain());
+        return answer.ToResponse();
     }
 
     [Authorize(Policy = HandoffPolicies.SendOutreach)]
     public override async Task<ClaimDueMessagesResponse> ClaimDueMessages(ClaimDueMessagesRequest request, ServerCallContext context)
     {
         Validate(request.TenantId, request.ContactId).PageSize(request.MaxMessages, "max_messages").ThrowIfInvalid();
-        var max = request.MaxMessages == 0 ? api.Value.DefaultPageSize : request.MaxMessages;
-        var claimed = await grains.Contact(request.TenantId, request.ContactId).ClaimDueMessages(max);
-        var response = new ClaimDueMessagesResponse();
-        response.Messages.AddRange(claimed.Select(m => m.ToProto(request.ContactId)));
-        return response;
+        var claimed = await grains.Contact(request.TenantId, request.ContactId).ClaimDueMessages(api.Value.PageSize(request.MaxMessages));
+        return claimed.ToClaimResponse(request.ContactId);
     }
 
     private RequestValidator Validate(string tenantId, string contactId) =>

@@ -1,3 +1,4 @@
+using Handoff.Grains;
 using Handoff.Domain.Summary;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public static class SummaryServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<LanguageModelSummaryOptions>().Bind(section).ValidateOnStart();
+        services.AddValidatedOptions<LanguageModelSummaryOptions>(configuration, LanguageModelSummaryOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LanguageModelSummaryOptions>, LanguageModelSummaryOptionsValidator>());
 
         // The writer lives as long as the singleton that holds it, so the handler is never recycled by the factory;
