@@ -37,8 +37,11 @@ public sealed class CrashRecoveryTests
 
             var inbox = TestTenant.UserInbox("alice");
             var listed = await Wait.ForAsync(
-                async () => await host.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = tenantId, Inbox = inbox }) is
-                    { Notifications.Count: > 0 } page ? page : null,
+                async () =>
+                {
+                    var page = await host.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = tenantId, Inbox = inbox });
+                    return page.Notifications.Count > 0 ? page : null;
+                },
                 "the undelivered notification in alice's inbox", Patience);
 
             var notification = Assert.Single(listed.Notifications);
