@@ -79,13 +79,7 @@ public sealed class SiloCrashTests(ClusterDatabaseFixture database, ITestOutputH
 
     private static async Task<DateTime> KillWhenAsync(SiloProcess victim, Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the load did not progress far enough to kill a silo");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
-
+        await Wait.UntilAsync(condition, () => "the load to progress far enough to kill a silo", TimeSpan.FromMinutes(5));
         victim.Kill();
         return DateTime.UtcNow;
     }

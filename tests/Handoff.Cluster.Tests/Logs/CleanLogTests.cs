@@ -70,13 +70,6 @@ public sealed class CleanLogTests : IDisposable
     private static HostClients Clients(SiloProcess host, string user, params string[] roles) =>
         new(SiloProcess.Credentials.As(host.Channel.CreateCallInvoker(), Tenant, user, roles));
 
-    private static async Task WaitForAsync(SiloProcess host, string text)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!host.Output.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The log never said \"{text}\":\n{host.Output}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    private static Task WaitForAsync(SiloProcess host, string text) =>
+        Wait.UntilAsync(() => host.Output.Contains(text, StringComparison.Ordinal), () => $"the log to say \"{text}\":\n{host.Output}", Patience);
 }

@@ -68,13 +68,6 @@ public sealed class InboxWatchCommandTests : IAsyncLifetime
         }
     }
 
-    private static async Task PrintedAsync(StringWriter writer, string text)
-    {
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (!writer.ToString().Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not printed within {Streams.Patience}: \"{text}\". Printed:\n{writer}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
-    }
+    private static Task PrintedAsync(StringWriter writer, string text) =>
+        Wait.UntilAsync(() => writer.ToString().Contains(text, StringComparison.Ordinal), () => $"\"{text}\" to be printed. Printed:\n{writer}");
 }

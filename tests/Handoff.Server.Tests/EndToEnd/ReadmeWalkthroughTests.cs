@@ -202,13 +202,6 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
         }
     }
 
-    private static async Task WaitForAsync(Func<string> text, string expected)
-    {
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (!text().Contains(expected, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The watch never printed \"{expected}\":\n{text()}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    private static Task WaitForAsync(Func<string> text, string expected) =>
+        Wait.UntilAsync(() => text().Contains(expected, StringComparison.Ordinal), () => $"the watch to print \"{expected}\":\n{text()}");
 }

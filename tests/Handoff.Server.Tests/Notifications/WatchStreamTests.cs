@@ -190,13 +190,5 @@ public sealed class WatchStreamTests : IAsyncLifetime
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Wait.UntilAsync(condition, what);
 }

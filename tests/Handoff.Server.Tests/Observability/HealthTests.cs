@@ -74,19 +74,11 @@ public sealed class HealthTests
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task UntilAsync(Health.HealthClient health, ServingStatus expected, string what)
+    private static Task UntilAsync(Health.HealthClient health, ServingStatus expected, string what)
     {
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (true)
-        {
-            var status = (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Streams.Patience)).Status;
-            if (status == expected)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Never saw {what} within {Streams.Patience}; the health service says {status}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+        var status = ServingStatus.Unknown;
+        return Wait.UntilAsync(
+            async () => (status = (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Streams.Patience)).Status) == expected,
+            () => $"{what}; the health service says {status}");
     }
 }

@@ -33,24 +33,12 @@ public sealed class PrometheusScrape
     }
 
     /// <summary>Scrapes until <paramref name="condition"/> holds; fails with the last scrape when the deadline passes.</summary>
-    public static async Task<PrometheusScrape> UntilAsync(Uri baseAddress, Func<PrometheusScrape, bool> condition, string what)
+    public static Task<PrometheusScrape> UntilAsync(Uri baseAddress, Func<PrometheusScrape, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (true)
-        {
-            var scrape = await GetAsync(baseAddress);
-            if (condition(scrape))
-            {
-                return scrape;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Within {Streams.Patience} the metrics never showed {what}. Last scrape:\n{scrape.Text}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+        PrometheusScrape? last = null;
+        return Wait.ForAsync(
+            async () => condition(last = await GetAsync(baseAddress)) ? last : null,
+            () => $"the metrics to show {what}. Last scrape:\n{last?.Text}");
     }
 
     /// <summary>The value of the one sample of <paramref name="name"/> whose labels include <paramref name="labels"/>; null when absent.</summary>

@@ -103,13 +103,5 @@ public sealed class ShutdownTests
     private static async Task<HealthCheckResponse> CheckAsync(Health.HealthClient health) =>
         await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Streams.Patience);
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Never saw {what} within {Streams.Patience}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> condition, string what) => Wait.UntilAsync(condition, what);
 }

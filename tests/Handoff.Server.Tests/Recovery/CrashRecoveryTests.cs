@@ -36,13 +36,13 @@ public sealed class CrashRecoveryTests
             host = await host.RestartAsync();
 
             var inbox = TestTenant.UserInbox("alice");
-            var deadline = DateTime.UtcNow + Patience;
-            ListNotificationsResponse listed;
-            while ((listed = await host.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = tenantId, Inbox = inbox })).Notifications.Count == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the undelivered notification never reached alice's inbox");
-                await Task.Delay(TimeSpan.FromMilliseconds(50));
-            }
+            var listed = await Wait.ForAsync(
+                async () =>
+                {
+                    var page = await host.Notifications.ListNotificationsAsync(new ListNotificationsRequest { TenantId = tenantId, Inbox = inbox });
+                    return page.Notifications.Count > 0 ? page : null;
+                },
+                "the undelivered notification in alice's inbox", Patience);
 
             var notification = Assert.Single(listed.Notifications);
             Assert.Equal((contactId, "card-interrupted", NotificationPriority.High), (notification.ContactId, notification.CardId, notification.Priority));

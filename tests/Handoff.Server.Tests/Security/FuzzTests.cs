@@ -412,20 +412,17 @@ public sealed class FuzzTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<IReadOnlyList<Snapshot>> SettledSnapshotAsync(HostClients admin, IReadOnlyList<string> contacts)
     {
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (true)
-        {
-            var snapshot = await SnapshotAsync(admin, contacts);
-            var settled = snapshot.Single(s => s.Name == "ListActiveHandoffs").State is ListActiveHandoffsResponse { Handoffs.Count: 2 }
-                && snapshot.Single(s => s.Name == $"ListNotifications USER {Alice}").State is ListNotificationsResponse { Notifications.Count: 1 }
-                && snapshot.Single(s => s.Name == "ListNotifications UNASSIGNED").State is ListNotificationsResponse { Notifications.Count: 1 };
-            if (settled)
+        IReadOnlyList<Snapshot> last = [];
+        return await Wait.ForAsync(
+            async () =>
             {
-                return snapshot;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The victim's cards did not reach its inboxes and index within {Streams.Patience}: {string.Join("\n", snapshot)}");
-        }
+                last = await SnapshotAsync(admin, contacts);
+                var settled = last.Single(s => s.Name == "ListActiveHandoffs").State is ListActiveHandoffsResponse { Handoffs.Count: 2 }
+                    && last.Single(s => s.Name == $"ListNotifications USER {Alice}").State is ListNotificationsResponse { Notifications.Count: 1 }
+                    && last.Single(s => s.Name == "ListNotifications UNASSIGNED").State is ListNotificationsResponse { Notifications.Count: 1 };
+                return settled ? last : null;
+            },
+            () => $"the victim's cards to reach its inboxes and index: {string.Join("\n", last)}");
     }
 
     /// <summary>

@@ -125,12 +125,7 @@ public sealed class HostileInputTests
         await watch.ResponseStream.NextAsync();
         watch.Dispose();
         var inbox = host.Grains.Inbox(tenant.Id, new Grains.Notifications.InboxAddress(Grains.Notifications.InboxKind.Unassigned, ""));
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (await inbox.SubscriberCount() > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The dropped watch still holds its subscription.");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
+        await Wait.UntilAsync(async () => await inbox.SubscriberCount() == 0, "the dropped watch to release its subscription");
 
         AssertNothingAtWarningOrAbove(log, before);
     }

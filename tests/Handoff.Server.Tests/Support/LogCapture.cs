@@ -16,20 +16,10 @@ public sealed class LogCapture : ILoggerProvider
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     /// <summary>Waits until a line matches; fails the test after <see cref="Streams.Patience"/>.</summary>
-    public async Task<LogLine> WaitForAsync(Func<LogLine, bool> match, string what)
-    {
-        var deadline = DateTime.UtcNow + Streams.Patience;
-        while (true)
-        {
-            if (lines.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No log line {what} within {Streams.Patience}; the log has:\n{string.Join("\n", lines.Select(l => $"{l.Level} {l.Category}: {l.Message}"))}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
-    }
+    public Task<LogLine> WaitForAsync(Func<LogLine, bool> match, string what) =>
+        Wait.ForAsync(
+            () => Task.FromResult(lines.FirstOrDefault(match)),
+            () => $"a log line {what}; the log has:\n{string.Join("\n", lines.Select(l => $"{l.Level} {l.Category}: {l.Message}"))}");
 
     public void Dispose()
     {

@@ -6,7 +6,7 @@ namespace Handoff.Server.Tests.Support;
 public static class Streams
 {
     /// <summary>Long enough for a loaded two-core machine; only reached when something is wrong.</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Patience = Wait.Patience;
 
     public static async Task<T> NextAsync<T>(this IAsyncStreamReader<T> reader, TimeSpan? timeout = null)
     {
