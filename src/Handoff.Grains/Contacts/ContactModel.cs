@@ -19,7 +19,11 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 {
     private const string SystemActor = "";
 
-    private List<EngagementEvent>? domainWindow;
+    /// <summary>
+    /// The recent-event window, the one the contact works on; <see cref="ContactState.RecentEvents"/> is its stored copy,
+    /// written from it by <see cref="PrepareForWrite"/>. Mapped from the stored copy once per activation, when first needed.
+    /// </summary>
+    private List<EngagementEvent>? window;
 
     public ContactState State { get; } = state;
 
@@ -38,10 +42,10 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     public ContactSnapshot Snapshot(DateTimeOffset now)
     {
         var engagement = State.Engagement;
-        if (State.RecentEvents.Count > 0)
+        if (Window.Count > 0)
         {
             // Scores decay with time: the sidebar shows the score as of now, not as of the last event.
-            var assessment = engine.Scorer.Assess(DomainEvents(), now);
+            var assessment = engine.Scorer.Assess(Window, now);
             engagement = engagement with
             {
                 Score = assessment.Score,
@@ -67,6 +71,21 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             CreatedAt = State.CreatedAt,
             UpdatedAt = State.UpdatedAt,
         };
+    }
+
+    /// <summary>
+    /// Brings the stored parts up to date before the state is written as a checkpoint of everything applied until
+    /// <paramref name="now"/>: the stored copy of the event window, the event ids still worth remembering.
+    /// </summary>
+    public void PrepareForWrite(DateTimeOffset now)
+    {
+        ForgetExpiredEventIds(now);
+        if (window is not null)
+        {
+            State.RecentEvents = window.ConvertAll(e => e.ToStored());
+        }
+
+        State.CheckpointedAt = now;
     }
 
     /// <summary>Forgets event ids old enough that an event carrying them is refused at ingest anyway.</summary>
@@ -155,13 +174,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             ApplyProfileFacts(e, appendedAt);
         }
 
-        // The window is trimmed as (stored, domain) pairs: what stays keeps both of its objects, only the new events
-        // are mapped, so a hot contact's 200 events are not copied twice over on every batch.
-        var window = RecentEventWindow.Trim(
-            DomainEvents().Select((e, i) => (Stored: State.RecentEvents[i], Domain: e)).Concat(fresh.Select(e => (Stored: e, Domain: e.ToDomain()))),
-            pair => pair.Domain, appendedAt, engine.Scoring);
-        State.RecentEvents = window.ConvertAll(pair => pair.Stored);
-        domainWindow = window.ConvertAll(pair => pair.Domain);
+        window = RecentEventWindow.Trim(Window.Concat(fresh.Select(e => e.ToDomain())), e => e, appendedAt, engine.Scoring);
         var latest = fresh.Max(e => e.OccurredAt);
         State.Engagement = State.Engagement with
         {
@@ -205,7 +218,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
 
         State.UpdatedAt = now;
-        if (State.RecentEvents.Count > 0)
+        if (Window.Count > 0)
         {
             // A phase or stage change can make a reason fire (BUYING_SIGNALS needs the WIN phase).
             await EvaluateAsync(now, cancellationToken);
@@ -538,7 +551,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     private async ValueTask EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var events = DomainEvents();
+        var events = Window;
         var assessment = engine.Scorer.Assess(events, now);
         var profile = Profile();
         var findings = engine.Triggers.Evaluate(profile, events, assessment, now, State.LastResumedAt);
@@ -565,7 +578,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             Sentiment = assessment.Sentiment,
             Recommendation = card is { IsActive: true } ? Recommendation.HumanHandoff : Recommendation.ContinueAutomation,
             Reasons = card is { IsActive: true } ? card.Reasons : [],
-            RecentEventCount = State.RecentEvents.Count,
+            RecentEventCount = Window.Count,
         };
     }
 
@@ -709,11 +722,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
     }
 
-    /// <summary>
-    /// The recent-event window as domain events, in the order of <see cref="ContactState.RecentEvents"/>, mapped once
-    /// per activation and then kept in step by <see cref="IngestAsync"/>, the only place that changes the window.
-    /// </summary>
-    private IReadOnlyList<EngagementEvent> DomainEvents() => domainWindow ??= State.RecentEvents.ConvertAll(e => e.ToDomain());
+    private List<EngagementEvent> Window => window ??= State.RecentEvents.ConvertAll(e => e.ToDomain());
 
     private ContactProfile Profile() => new(contactId, State.DisplayName, State.OwnerUserId, State.Stage, State.Phase);
 
