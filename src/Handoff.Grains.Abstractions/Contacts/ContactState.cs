@@ -51,7 +51,7 @@ public sealed class ContactState
     /// </summary>
     [Id(27)] public DateTimeOffset? CheckpointedAt { get; set; }
     /// <summary>
-    /// Events seen within the dedupe window: a 64-bit hash of the event id (see ContactModel) to the UTC ticks at which
+    /// Events seen within the dedupe window: a 64-bit hash of the event id (see Handoff.Domain.Contacts.SeenEventIds) to the UTC ticks at which
     /// the event occurred (which decides when it may be forgotten). 16 bytes an event instead of the whole id.
     /// </summary>
     [Id(28)] public Dictionary<ulong, long> SeenEvents { get; set; } = [];

@@ -206,14 +206,7 @@ public sealed partial class ContactGrain(
     Task<HistoryPage> IContactGrain.GetHistory(long afterSequence, int pageSize)
     {
         EnsureExists();
-        var entries = State.History.Where(h => h.Sequence > afterSequence).Take(pageSize + 1).ToList();
-        var more = entries.Count > pageSize;
-        if (more)
-        {
-            entries.RemoveAt(entries.Count - 1);
-        }
-
-        return Task.FromResult(new HistoryPage(entries, more ? entries[^1].Sequence : 0));
+        return Task.FromResult(model.HistoryAfter(afterSequence, pageSize));
     }
 
     async Task<OutreachMessageState> IContactGrain.QueueMessage(NewOutreachMessage message)

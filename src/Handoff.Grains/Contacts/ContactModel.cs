@@ -1,4 +1,5 @@
 using Handoff.Domain.Cards;
+using Handoff.Domain.Contacts;
 using Handoff.Domain.Model;
 using Handoff.Domain.Outreach;
 using Handoff.Domain.Scoring;
@@ -6,7 +7,6 @@ using Handoff.Domain.Summary;
 using Handoff.Domain.Triggers;
 using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
-using Handoff.Grains.Storage;
 
 namespace Handoff.Grains.Contacts;
 
@@ -18,6 +18,11 @@ namespace Handoff.Grains.Contacts;
 internal sealed class ContactModel(ContactState state, string tenantId, string contactId, HandoffEngine engine)
 {
     private const string SystemActor = "";
+
+    private readonly SeenEventIds seen = new(state.SeenEvents);
+
+    private readonly AuditTrail<HistoryRecord> history =
+        new(state.History, h => h.Sequence, state.LastHistorySequence, engine.Contacts.MaxHistoryEntries);
 
     /// <summary>
     /// The recent-event window, the one the contact works on; <see cref="ContactState.RecentEvents"/> is its stored copy,
@@ -93,25 +98,12 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     {
         foreach (var (eventId, occurredAt) in State.LegacySeenEventIds)
         {
-            State.SeenEvents.TryAdd(EventIdHash(eventId), occurredAt.UtcTicks);
+            seen.TryRemember(eventId, occurredAt);
         }
 
         State.LegacySeenEventIds.Clear();
-        var horizon = (now - engine.Contacts.DedupeWindow).UtcTicks;
-        foreach (var (hash, occurredAt) in State.SeenEvents)
-        {
-            if (occurredAt < horizon)
-            {
-                State.SeenEvents.Remove(hash);
-            }
-        }
+        seen.ForgetOccurredBefore(now - engine.Contacts.DedupeWindow);
     }
-
-    /// <summary>
-    /// A stable 64-bit hash of the id. Two ids of one contact share a hash with odds of about n² / 2⁶⁵ for n ids in the
-    /// window: 3 in a trillion for 10,000.
-    /// </summary>
-    private static ulong EventIdHash(string eventId) => Fnv64.Of(eventId);
 
     /// <summary>
     /// Applies the journaled events whose ids were not seen before, batch by batch (a batch: the events of one append
@@ -123,32 +115,12 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     public async ValueTask<IngestOutcome> IngestAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var accepted = 0;
-        foreach (var (appendedAt, batch) in JournalBatches(events, now))
+        foreach (var (appendedAt, batch) in AppendBatches.Of(events, e => e.AppendedAt, now))
         {
             accepted += await IngestBatchAsync(batch, appendedAt, cancellationToken);
         }
 
         return new IngestOutcome(accepted, events.Count - accepted);
-    }
-
-    /// <summary>The events by append time, oldest first, each batch in journal order.</summary>
-    private static IEnumerable<(DateTimeOffset AppendedAt, IReadOnlyList<StoredEvent> Events)> JournalBatches(IReadOnlyList<StoredEvent> events, DateTimeOffset now)
-    {
-        if (events.Count == 0)
-        {
-            return [];
-        }
-
-        var first = events[0].AppendedAt;
-        if (events.All(e => e.AppendedAt == first))
-        {
-            // The live path's usual call: one batch.
-            return [(first ?? now, events)];
-        }
-
-        return events.GroupBy(e => e.AppendedAt ?? now)
-            .OrderBy(batch => batch.Key)
-            .Select(batch => (batch.Key, (IReadOnlyList<StoredEvent>)batch.ToList()));
     }
 
     /// <summary>Applies one batch's events whose ids were not seen before, as of its append time; returns how many were new.</summary>
@@ -157,7 +129,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         var fresh = new List<StoredEvent>(events.Count);
         foreach (var e in events)
         {
-            if (State.SeenEvents.TryAdd(EventIdHash(e.EventId), e.OccurredAt.UtcTicks))
+            if (seen.TryRemember(e.EventId, e.OccurredAt))
             {
                 fresh.Add(e);
             }
@@ -711,15 +683,15 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
     }
 
-    private void AddHistory(HistoryKind kind, string actor, DateTimeOffset now, string detail)
+    private void AddHistory(HistoryKind kind, string actor, DateTimeOffset now, string detail) =>
+        State.LastHistorySequence = history.Append(sequence =>
+            new HistoryRecord(sequence, kind, now, actor, State.Card?.CardId ?? "", State.Card?.Version ?? 0, detail));
+
+    /// <summary>A page of the audit trail after <paramref name="afterSequence"/>.</summary>
+    public HistoryPage HistoryAfter(long afterSequence, int pageSize)
     {
-        State.LastHistorySequence++;
-        State.History.Add(new HistoryRecord(State.LastHistorySequence, kind, now, actor, State.Card?.CardId ?? "", State.Card?.Version ?? 0, detail));
-        var excess = State.History.Count - engine.Contacts.MaxHistoryEntries;
-        if (excess > 0)
-        {
-            State.History.RemoveRange(0, excess);
-        }
+        var (entries, next) = history.PageAfter(afterSequence, pageSize);
+        return new HistoryPage(entries, next);
     }
 
     private List<EngagementEvent> Window => window ??= State.RecentEvents.ConvertAll(e => e.ToDomain());
