@@ -215,9 +215,8 @@ public sealed partial class ContactGrain(
         OutreachMessageState? queued = null;
         await ChangeAsync(() =>
         {
-            var countBefore = State.Outbox.Count;
-            queued = model.QueueMessage(message, time.GetUtcNow());
-            return ValueTask.FromResult(State.Outbox.Count != countBefore);
+            (queued, var changed) = model.QueueMessage(message, time.GetUtcNow());
+            return ValueTask.FromResult(changed);
         });
         return queued!;
     }
@@ -225,9 +224,7 @@ public sealed partial class ContactGrain(
     Task<OutboxPage> IContactGrain.ListMessages(int offset, int pageSize)
     {
         EnsureExists();
-        var page = State.Outbox.Skip(offset).Take(pageSize).ToList();
-        var next = offset + page.Count < State.Outbox.Count ? offset + page.Count : 0;
-        return Task.FromResult(new OutboxPage(page, next));
+        return Task.FromResult(model.Messages(offset, pageSize));
     }
 
     Task<GateAnswer> IContactGrain.CheckOutreach(MessageSource source)

@@ -5,7 +5,6 @@ using Handoff.Domain.Outreach;
 using Handoff.Domain.Scoring;
 using Handoff.Domain.Summary;
 using Handoff.Domain.Triggers;
-using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
 
 namespace Handoff.Grains.Contacts;
@@ -20,6 +19,10 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     private const string SystemActor = "";
 
     private readonly SeenEventIds seen = new(state.SeenEvents);
+
+    private readonly ContactOutbox outbox = new(state.Outbox, engine.Contacts);
+
+    private readonly CardNotices notices = new(contactId, engine.Cards);
 
     private readonly AuditTrail<HistoryRecord> history =
         new(state.History, h => h.Sequence, state.LastHistorySequence, engine.Contacts.MaxHistoryEntries);
@@ -167,7 +170,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             if (State.Card is { IsActive: true } active)
             {
                 // The tenant's list of active handoffs shows the contact's name.
-                State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(active)));
+                State.PendingEffects.Add(new IndexActiveHandoff(notices.IndexEntry(State, active)));
             }
         }
 
@@ -343,7 +346,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         State.Card = card;
         AddHistory(HistoryKind.Escalated, SystemActor, now,
             $"Escalated to the team inbox: nobody acted on the card within {DescribeSla(engine.Cards.EscalationSla)}.");
-        State.PendingEffects.Add(new DeliverNotification(InboxAddress.Team, EscalationNotice(card, now)));
+        State.PendingEffects.Add(new DeliverNotification(InboxAddress.Team, notices.EscalationNotice(State, card, now)));
         State.PendingEffects.Add(new CancelEscalation(card.CardId));
         State.UpdatedAt = now;
         return true;
@@ -372,93 +375,30 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         _ => $"{Math.Round(span.TotalSeconds, 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} s",
     };
 
-    public OutreachMessageState QueueMessage(NewOutreachMessage message, DateTimeOffset now)
+    /// <returns>The message, and false when its id was queued before (nothing changed).</returns>
+    public (OutreachMessageState Message, bool Queued) QueueMessage(NewOutreachMessage message, DateTimeOffset now)
     {
-        if (message.MessageId.Length > 0 && State.Outbox.Find(m => m.MessageId == message.MessageId) is { } existing)
+        var countBefore = outbox.Count;
+        var queued = outbox.Queue(message, Controls(), now);
+        if (outbox.Count == countBefore)
         {
-            return existing;
+            return (queued, false);
         }
 
-        if (State.Outbox.Count(m => m.Status != MessageStatus.Claimed) >= engine.Contacts.MaxPendingMessages)
-        {
-            throw new OutboxFullException(engine.Contacts.MaxPendingMessages);
-        }
-
-        var hold = SendGate.Check(Controls(), message.Source);
-        var queued = new OutreachMessageState
-        {
-            MessageId = message.MessageId.Length > 0 ? message.MessageId : Guid.NewGuid().ToString("N"),
-            Source = message.Source,
-            Channel = message.Channel,
-            Subject = message.Subject,
-            Body = message.Body,
-            Status = hold is null ? MessageStatus.Queued : MessageStatus.Held,
-            HoldReason = hold,
-            QueuedAt = now,
-            SendAfter = message.SendAfter ?? now,
-            QueuedByUserId = message.ActorUserId,
-        };
-        State.Outbox.Add(queued);
         State.UpdatedAt = now;
-        return queued;
+        return (queued, true);
     }
 
-    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now)
-    {
-        var due = State.Outbox
-            .Select((message, index) => (message, index))
-            .Where(x => x.message.Status == MessageStatus.Queued && x.message.SendAfter <= now)
-            .OrderBy(x => x.message.SendAfter).ThenBy(x => x.index)
-            .Take(max)
-            .ToList();
-        foreach (var (message, index) in due)
-        {
-            State.Outbox[index] = message with { Status = MessageStatus.Claimed, ClaimedAt = now };
-        }
+    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now) => outbox.ClaimDue(max, now);
 
-        ForgetOldClaims();
-        return due.Select(x => x.message with { Status = MessageStatus.Claimed, ClaimedAt = now }).ToList();
-    }
+    public OutboxPage Messages(int offset, int pageSize) => outbox.Page(offset, pageSize);
 
     public GateAnswer CheckOutreach(MessageSource source) => new(SendGate.Check(Controls(), source));
 
     private OutreachControls Controls() =>
         new(State.Unsubscribed, State.Pause is not null, State.Card?.IsActive == true, State.AutoEngage);
 
-    /// <summary>Holds or releases every waiting message by what the send gate says now. Nothing is deleted.</summary>
-    private void RefreshHolds()
-    {
-        var controls = Controls();
-        for (var i = 0; i < State.Outbox.Count; i++)
-        {
-            var message = State.Outbox[i];
-            if (message.Status == MessageStatus.Claimed)
-            {
-                continue;
-            }
-
-            var hold = SendGate.Check(controls, message.Source);
-            State.Outbox[i] = message with { Status = hold is null ? MessageStatus.Queued : MessageStatus.Held, HoldReason = hold };
-        }
-    }
-
-    private void ForgetOldClaims()
-    {
-        var claimed = State.Outbox.Count(m => m.Status == MessageStatus.Claimed);
-        var excess = claimed - engine.Contacts.MaxClaimedMessagesKept;
-        for (var i = 0; excess > 0 && i < State.Outbox.Count;)
-        {
-            if (State.Outbox[i].Status == MessageStatus.Claimed)
-            {
-                State.Outbox.RemoveAt(i);
-                excess--;
-            }
-            else
-            {
-                i++;
-            }
-        }
-    }
+    private void RefreshHolds() => outbox.RefreshHolds(Controls());
 
     /// <summary>
     /// Stage, phase, owner and unsubscribe events change the profile unless a newer fact is already known. What the
@@ -515,7 +455,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             var oldInbox = State.CardInbox ?? InboxAddress.ForOwner(previous);
             State.PendingEffects.Add(new ResolveNotification(oldInbox, card.CardId, NotificationResolution.Reassigned, now));
             PlaceCardNotification(card, now);
-            State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+            State.PendingEffects.Add(new IndexActiveHandoff(notices.IndexEntry(State, card)));
         }
 
         static string Describe(string owner) => owner.Length == 0 ? "nobody" : owner;
@@ -579,7 +519,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         AddHistory(HistoryKind.CardRaised, SystemActor, now,
             $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({card.TrendAtRaise.ToString().ToLowerInvariant()}).");
         PlaceCardNotification(card, now);
-        State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+        State.PendingEffects.Add(new IndexActiveHandoff(notices.IndexEntry(State, card)));
         ScheduleEscalationOf(card);
         RefreshHolds();
     }
@@ -618,8 +558,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         card = card with { Version = card.Version + 1, Reasons = reasons, Summary = summary, UpdatedAt = now };
         State.Card = card;
         AddHistory(HistoryKind.CardUpdated, SystemActor, now, $"New reason on the card: {DescribeReasons(added.Select(f => f.Reason))}.");
-        State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), Notice(card, State.CardDeliveryId)));
-        State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+        State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), notices.Notice(State, card, State.CardDeliveryId)));
+        State.PendingEffects.Add(new IndexActiveHandoff(notices.IndexEntry(State, card)));
     }
 
     /// <summary>Puts the card's notification into the owner's inbox under a new delivery id.</summary>
@@ -628,51 +568,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         var inbox = InboxAddress.ForOwner(State.OwnerUserId);
         State.CardInbox = inbox;
         State.CardDeliveryId = $"{card.CardId}:{now.UtcTicks}:{State.LastHistorySequence}";
-        State.PendingEffects.Add(new DeliverNotification(inbox, Notice(card, State.CardDeliveryId)));
+        State.PendingEffects.Add(new DeliverNotification(inbox, notices.Notice(State, card, State.CardDeliveryId)));
     }
-
-    private NotificationNotice Notice(CardState card, string deliveryId) => new()
-    {
-        DeliveryId = deliveryId,
-        Kind = NotificationKind.Handoff,
-        Priority = NotificationPriority.High,
-        ContactId = contactId,
-        ContactDisplayName = State.DisplayName,
-        CardId = card.CardId,
-        CardVersion = card.Version,
-        Title = $"{engine.Cards.Label}: {(State.DisplayName.Length > 0 ? State.DisplayName : contactId)} needs you now",
-        Summary = card.Summary,
-        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
-        At = card.UpdatedAt,
-    };
-
-    /// <summary>The team inbox's notification of an escalated card; one per card (its delivery id is the card's).</summary>
-    private NotificationNotice EscalationNotice(CardState card, DateTimeOffset now) => new()
-    {
-        DeliveryId = $"escalation:{card.CardId}",
-        Kind = NotificationKind.Escalation,
-        Priority = NotificationPriority.High,
-        ContactId = contactId,
-        ContactDisplayName = State.DisplayName,
-        CardId = card.CardId,
-        CardVersion = card.Version,
-        Title = $"Handoff waiting {DescribeSla(engine.Cards.EscalationSla)}: {(State.DisplayName.Length > 0 ? State.DisplayName : contactId)}",
-        Summary = card.Summary,
-        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
-        At = now,
-    };
-
-    private ActiveHandoffEntry IndexEntry(CardState card) => new()
-    {
-        ContactId = contactId,
-        ContactDisplayName = State.DisplayName,
-        OwnerUserId = State.OwnerUserId,
-        CardId = card.CardId,
-        CardVersion = card.Version,
-        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
-        ScoreAtRaise = card.ScoreAtRaise,
-        CreatedAt = card.CreatedAt,
-    };
 
     /// <summary>A card lists what was done while it was active; later actions are in the audit trail only.</summary>
     private void RecordCardAction(ActionKind kind, string actor, DateTimeOffset now)
