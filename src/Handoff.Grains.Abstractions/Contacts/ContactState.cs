@@ -16,6 +16,7 @@ public sealed class ContactState
     [Id(5)] public bool AutoEngage { get; set; } = true;
     [Id(6)] public OutreachPauseState? Pause { get; set; }
     [Id(7)] public bool Unsubscribed { get; set; }
+    /// <summary>The stored copy of the recent-event window the contact works on in memory, brought up to date at each write.</summary>
     [Id(8)] public List<StoredEvent> RecentEvents { get; set; } = [];
     [Id(9)] public EngagementState Engagement { get; set; } = EngagementState.Initial;
     /// <summary>The latest card: active, or the last one resolved.</summary>
@@ -50,7 +51,7 @@ public sealed class ContactState
     /// </summary>
     [Id(27)] public DateTimeOffset? CheckpointedAt { get; set; }
     /// <summary>
-    /// Events seen within the dedupe window: a 64-bit hash of the event id (see ContactModel) to the UTC ticks at which
+    /// Events seen within the dedupe window: a 64-bit hash of the event id (see Handoff.Domain.Contacts.SeenEventIds) to the UTC ticks at which
     /// the event occurred (which decides when it may be forgotten). 16 bytes an event instead of the whole id.
     /// </summary>
     [Id(28)] public Dictionary<ulong, long> SeenEvents { get; set; } = [];

@@ -141,8 +141,7 @@ internal sealed partial class ContactCheckpoints
     {
         var now = time.GetUtcNow();
         var writing = version;
-        model.ForgetExpiredEventIds(now);
-        model.State.CheckpointedAt = now;
+        model.PrepareForWrite(now);
         // The provider serializes the state off the grain's thread, while effect delivery and the next calls go on
         // changing it: it writes a copy taken here, in one piece.
         store.State = copier.Copy(model.State);

@@ -206,14 +206,7 @@ public sealed partial class ContactGrain(
     Task<HistoryPage> IContactGrain.GetHistory(long afterSequence, int pageSize)
     {
         EnsureExists();
-        var entries = State.History.Where(h => h.Sequence > afterSequence).Take(pageSize + 1).ToList();
-        var more = entries.Count > pageSize;
-        if (more)
-        {
-            entries.RemoveAt(entries.Count - 1);
-        }
-
-        return Task.FromResult(new HistoryPage(entries, more ? entries[^1].Sequence : 0));
+        return Task.FromResult(model.HistoryAfter(afterSequence, pageSize));
     }
 
     async Task<OutreachMessageState> IContactGrain.QueueMessage(NewOutreachMessage message)
@@ -222,9 +215,8 @@ public sealed partial class ContactGrain(
         OutreachMessageState? queued = null;
         await ChangeAsync(() =>
         {
-            var countBefore = State.Outbox.Count;
-            queued = model.QueueMessage(message, time.GetUtcNow());
-            return ValueTask.FromResult(State.Outbox.Count != countBefore);
+            (queued, var changed) = model.QueueMessage(message, time.GetUtcNow());
+            return ValueTask.FromResult(changed);
         });
         return queued!;
     }
@@ -232,9 +224,7 @@ public sealed partial class ContactGrain(
     Task<OutboxPage> IContactGrain.ListMessages(int offset, int pageSize)
     {
         EnsureExists();
-        var page = State.Outbox.Skip(offset).Take(pageSize).ToList();
-        var next = offset + page.Count < State.Outbox.Count ? offset + page.Count : 0;
-        return Task.FromResult(new OutboxPage(page, next));
+        return Task.FromResult(model.Messages(offset, pageSize));
     }
 
     Task<GateAnswer> IContactGrain.CheckOutreach(MessageSource source)

@@ -1,12 +1,11 @@
 using Handoff.Domain.Cards;
+using Handoff.Domain.Contacts;
 using Handoff.Domain.Model;
 using Handoff.Domain.Outreach;
 using Handoff.Domain.Scoring;
 using Handoff.Domain.Summary;
 using Handoff.Domain.Triggers;
-using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
-using Handoff.Grains.Storage;
 
 namespace Handoff.Grains.Contacts;
 
@@ -19,7 +18,20 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 {
     private const string SystemActor = "";
 
-    private List<EngagementEvent>? domainWindow;
+    private readonly SeenEventIds seen = new(state.SeenEvents);
+
+    private readonly ContactOutbox outbox = new(state.Outbox, engine.Contacts);
+
+    private readonly CardNotices notices = new(contactId, engine.Cards);
+
+    private readonly AuditTrail<HistoryRecord> history =
+        new(state.History, h => h.Sequence, state.LastHistorySequence, engine.Contacts.MaxHistoryEntries);
+
+    /// <summary>
+    /// The recent-event window, the one the contact works on; <see cref="ContactState.RecentEvents"/> is its stored copy,
+    /// written from it by <see cref="PrepareForWrite"/>. Mapped from the stored copy once per activation, when first needed.
+    /// </summary>
+    private List<EngagementEvent>? window;
 
     public ContactState State { get; } = state;
 
@@ -38,10 +50,10 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     public ContactSnapshot Snapshot(DateTimeOffset now)
     {
         var engagement = State.Engagement;
-        if (State.RecentEvents.Count > 0)
+        if (Window.Count > 0)
         {
             // Scores decay with time: the sidebar shows the score as of now, not as of the last event.
-            var assessment = engine.Scorer.Assess(DomainEvents(), now);
+            var assessment = engine.Scorer.Assess(Window, now);
             engagement = engagement with
             {
                 Score = assessment.Score,
@@ -69,30 +81,32 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         };
     }
 
+    /// <summary>
+    /// Brings the stored parts up to date before the state is written as a checkpoint of everything applied until
+    /// <paramref name="now"/>: the stored copy of the event window, the event ids still worth remembering.
+    /// </summary>
+    public void PrepareForWrite(DateTimeOffset now)
+    {
+        ForgetExpiredEventIds(now);
+        if (window is not null)
+        {
+            State.RecentEvents = window.ConvertAll(e => e.ToStored());
+        }
+
+        State.CheckpointedAt = now;
+    }
+
     /// <summary>Forgets event ids old enough that an event carrying them is refused at ingest anyway.</summary>
     public void ForgetExpiredEventIds(DateTimeOffset now)
     {
         foreach (var (eventId, occurredAt) in State.LegacySeenEventIds)
         {
-            State.SeenEvents.TryAdd(EventIdHash(eventId), occurredAt.UtcTicks);
+            seen.TryRemember(eventId, occurredAt);
         }
 
         State.LegacySeenEventIds.Clear();
-        var horizon = (now - engine.Contacts.DedupeWindow).UtcTicks;
-        foreach (var (hash, occurredAt) in State.SeenEvents)
-        {
-            if (occurredAt < horizon)
-            {
-                State.SeenEvents.Remove(hash);
-            }
-        }
+        seen.ForgetOccurredBefore(now - engine.Contacts.DedupeWindow);
     }
-
-    /// <summary>
-    /// A stable 64-bit hash of the id. Two ids of one contact share a hash with odds of about n² / 2⁶⁵ for n ids in the
-    /// window: 3 in a trillion for 10,000.
-    /// </summary>
-    private static ulong EventIdHash(string eventId) => Fnv64.Of(eventId);
 
     /// <summary>
     /// Applies the journaled events whose ids were not seen before, batch by batch (a batch: the events of one append
@@ -104,32 +118,12 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     public async ValueTask<IngestOutcome> IngestAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var accepted = 0;
-        foreach (var (appendedAt, batch) in JournalBatches(events, now))
+        foreach (var (appendedAt, batch) in AppendBatches.Of(events, e => e.AppendedAt, now))
         {
             accepted += await IngestBatchAsync(batch, appendedAt, cancellationToken);
         }
 
         return new IngestOutcome(accepted, events.Count - accepted);
-    }
-
-    /// <summary>The events by append time, oldest first, each batch in journal order.</summary>
-    private static IEnumerable<(DateTimeOffset AppendedAt, IReadOnlyList<StoredEvent> Events)> JournalBatches(IReadOnlyList<StoredEvent> events, DateTimeOffset now)
-    {
-        if (events.Count == 0)
-        {
-            return [];
-        }
-
-        var first = events[0].AppendedAt;
-        if (events.All(e => e.AppendedAt == first))
-        {
-            // The live path's usual call: one batch.
-            return [(first ?? now, events)];
-        }
-
-        return events.GroupBy(e => e.AppendedAt ?? now)
-            .OrderBy(batch => batch.Key)
-            .Select(batch => (batch.Key, (IReadOnlyList<StoredEvent>)batch.ToList()));
     }
 
     /// <summary>Applies one batch's events whose ids were not seen before, as of its append time; returns how many were new.</summary>
@@ -138,7 +132,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         var fresh = new List<StoredEvent>(events.Count);
         foreach (var e in events)
         {
-            if (State.SeenEvents.TryAdd(EventIdHash(e.EventId), e.OccurredAt.UtcTicks))
+            if (seen.TryRemember(e.EventId, e.OccurredAt))
             {
                 fresh.Add(e);
             }
@@ -155,13 +149,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             ApplyProfileFacts(e, appendedAt);
         }
 
-        // The window is trimmed as (stored, domain) pairs: what stays keeps both of its objects, only the new events
-        // are mapped, so a hot contact's 200 events are not copied twice over on every batch.
-        var window = RecentEventWindow.Trim(
-            DomainEvents().Select((e, i) => (Stored: State.RecentEvents[i], Domain: e)).Concat(fresh.Select(e => (Stored: e, Domain: e.ToDomain()))),
-            pair => pair.Domain, appendedAt, engine.Scoring);
-        State.RecentEvents = window.ConvertAll(pair => pair.Stored);
-        domainWindow = window.ConvertAll(pair => pair.Domain);
+        window = RecentEventWindow.Trim(Window.Concat(fresh.Select(e => e.ToDomain())), e => e, appendedAt, engine.Scoring);
         var latest = fresh.Max(e => e.OccurredAt);
         State.Engagement = State.Engagement with
         {
@@ -182,7 +170,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             if (State.Card is { IsActive: true } active)
             {
                 // The tenant's list of active handoffs shows the contact's name.
-                State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(active)));
+                State.PendingEffects.Add(new IndexActiveHandoff(notices.IndexEntry(State, active)));
             }
         }
 
@@ -205,7 +193,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
 
         State.UpdatedAt = now;
-        if (State.RecentEvents.Count > 0)
+        if (Window.Count > 0)
         {
             // A phase or stage change can make a reason fire (BUYING_SIGNALS needs the WIN phase).
             await EvaluateAsync(now, cancellationToken);
@@ -358,7 +346,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         State.Card = card;
         AddHistory(HistoryKind.Escalated, SystemActor, now,
             $"Escalated to the team inbox: nobody acted on the card within {DescribeSla(engine.Cards.EscalationSla)}.");
-        State.PendingEffects.Add(new DeliverNotification(InboxAddress.Team, EscalationNotice(card, now)));
+        State.PendingEffects.Add(new DeliverNotification(InboxAddress.Team, notices.EscalationNotice(State, card, now)));
         State.PendingEffects.Add(new CancelEscalation(card.CardId));
         State.UpdatedAt = now;
         return true;
@@ -387,93 +375,30 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         _ => $"{Math.Round(span.TotalSeconds, 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} s",
     };
 
-    public OutreachMessageState QueueMessage(NewOutreachMessage message, DateTimeOffset now)
+    /// <returns>The message, and false when its id was queued before (nothing changed).</returns>
+    public (OutreachMessageState Message, bool Queued) QueueMessage(NewOutreachMessage message, DateTimeOffset now)
     {
-        if (message.MessageId.Length > 0 && State.Outbox.Find(m => m.MessageId == message.MessageId) is { } existing)
+        var countBefore = outbox.Count;
+        var queued = outbox.Queue(message, Controls(), now);
+        if (outbox.Count == countBefore)
         {
-            return existing;
+            return (queued, false);
         }
 
-        if (State.Outbox.Count(m => m.Status != MessageStatus.Claimed) >= engine.Contacts.MaxPendingMessages)
-        {
-            throw new OutboxFullException(engine.Contacts.MaxPendingMessages);
-        }
-
-        var hold = SendGate.Check(Controls(), message.Source);
-        var queued = new OutreachMessageState
-        {
-            MessageId = message.MessageId.Length > 0 ? message.MessageId : Guid.NewGuid().ToString("N"),
-            Source = message.Source,
-            Channel = message.Channel,
-            Subject = message.Subject,
-            Body = message.Body,
-            Status = hold is null ? MessageStatus.Queued : MessageStatus.Held,
-            HoldReason = hold,
-            QueuedAt = now,
-            SendAfter = message.SendAfter ?? now,
-            QueuedByUserId = message.ActorUserId,
-        };
-        State.Outbox.Add(queued);
         State.UpdatedAt = now;
-        return queued;
+        return (queued, true);
     }
 
-    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now)
-    {
-        var due = State.Outbox
-            .Select((message, index) => (message, index))
-            .Where(x => x.message.Status == MessageStatus.Queued && x.message.SendAfter <= now)
-            .OrderBy(x => x.message.SendAfter).ThenBy(x => x.index)
-            .Take(max)
-            .ToList();
-        foreach (var (message, index) in due)
-        {
-            State.Outbox[index] = message with { Status = MessageStatus.Claimed, ClaimedAt = now };
-        }
+    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now) => outbox.ClaimDue(max, now);
 
-        ForgetOldClaims();
-        return due.Select(x => x.message with { Status = MessageStatus.Claimed, ClaimedAt = now }).ToList();
-    }
+    public OutboxPage Messages(int offset, int pageSize) => outbox.Page(offset, pageSize);
 
     public GateAnswer CheckOutreach(MessageSource source) => new(SendGate.Check(Controls(), source));
 
     private OutreachControls Controls() =>
         new(State.Unsubscribed, State.Pause is not null, State.Card?.IsActive == true, State.AutoEngage);
 
-    /// <summary>Holds or releases every waiting message by what the send gate says now. Nothing is deleted.</summary>
-    private void RefreshHolds()
-    {
-        var controls = Controls();
-        for (var i = 0; i < State.Outbox.Count; i++)
-        {
-            var message = State.Outbox[i];
-            if (message.Status == MessageStatus.Claimed)
-            {
-                continue;
-            }
-
-            var hold = SendGate.Check(controls, message.Source);
-            State.Outbox[i] = message with { Status = hold is null ? MessageStatus.Queued : MessageStatus.Held, HoldReason = hold };
-        }
-    }
-
-    private void ForgetOldClaims()
-    {
-        var claimed = State.Outbox.Count(m => m.Status == MessageStatus.Claimed);
-        var excess = claimed - engine.Contacts.MaxClaimedMessagesKept;
-        for (var i = 0; excess > 0 && i < State.Outbox.Count;)
-        {
-            if (State.Outbox[i].Status == MessageStatus.Claimed)
-            {
-                State.Outbox.RemoveAt(i);
-                excess--;
-            }
-            else
-            {
-                i++;
-            }
-        }
-    }
+    private void RefreshHolds() => outbox.RefreshHolds(Controls());
 
     /// <summary>
     /// Stage, phase, owner and unsubscribe events change the profile unless a newer fact is already known. What the
@@ -530,7 +455,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             var oldInbox = State.CardInbox ?? InboxAddress.ForOwner(previous);
             State.PendingEffects.Add(new ResolveNotification(oldInbox, card.CardId, NotificationResolution.Reassigned, now));
             PlaceCardNotification(card, now);
-            State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+            State.PendingEffects.Add(new IndexActiveHandoff(notices.IndexEntry(State, card)));
         }
 
         static string Describe(string owner) => owner.Length == 0 ? "nobody" : owner;
@@ -538,7 +463,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     private async ValueTask EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var events = DomainEvents();
+        var events = Window;
         var assessment = engine.Scorer.Assess(events, now);
         var profile = Profile();
         var findings = engine.Triggers.Evaluate(profile, events, assessment, now, State.LastResumedAt);
@@ -565,7 +490,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             Sentiment = assessment.Sentiment,
             Recommendation = card is { IsActive: true } ? Recommendation.HumanHandoff : Recommendation.ContinueAutomation,
             Reasons = card is { IsActive: true } ? card.Reasons : [],
-            RecentEventCount = State.RecentEvents.Count,
+            RecentEventCount = Window.Count,
         };
     }
 
@@ -594,7 +519,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         AddHistory(HistoryKind.CardRaised, SystemActor, now,
             $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({Domain.Text.ValueWording.Trend(card.TrendAtRaise).Word}).");
         PlaceCardNotification(card, now);
-        State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+        State.PendingEffects.Add(new IndexActiveHandoff(notices.IndexEntry(State, card)));
         ScheduleEscalationOf(card);
         RefreshHolds();
     }
@@ -633,8 +558,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         card = card with { Version = card.Version + 1, Reasons = reasons, Summary = summary, UpdatedAt = now };
         State.Card = card;
         AddHistory(HistoryKind.CardUpdated, SystemActor, now, $"New reason on the card: {DescribeReasons(added.Select(f => f.Reason))}.");
-        State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), Notice(card, State.CardDeliveryId)));
-        State.PendingEffects.Add(new IndexActiveHandoff(IndexEntry(card)));
+        State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), notices.Notice(State, card, State.CardDeliveryId)));
+        State.PendingEffects.Add(new IndexActiveHandoff(notices.IndexEntry(State, card)));
     }
 
     /// <summary>Puts the card's notification into the owner's inbox under a new delivery id.</summary>
@@ -643,51 +568,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         var inbox = InboxAddress.ForOwner(State.OwnerUserId);
         State.CardInbox = inbox;
         State.CardDeliveryId = $"{card.CardId}:{now.UtcTicks}:{State.LastHistorySequence}";
-        State.PendingEffects.Add(new DeliverNotification(inbox, Notice(card, State.CardDeliveryId)));
+        State.PendingEffects.Add(new DeliverNotification(inbox, notices.Notice(State, card, State.CardDeliveryId)));
     }
-
-    private NotificationNotice Notice(CardState card, string deliveryId) => new()
-    {
-        DeliveryId = deliveryId,
-        Kind = NotificationKind.Handoff,
-        Priority = NotificationPriority.High,
-        ContactId = contactId,
-        ContactDisplayName = State.DisplayName,
-        CardId = card.CardId,
-        CardVersion = card.Version,
-        Title = $"{engine.Cards.Label}: {(State.DisplayName.Length > 0 ? State.DisplayName : contactId)} needs you now",
-        Summary = card.Summary,
-        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
-        At = card.UpdatedAt,
-    };
-
-    /// <summary>The team inbox's notification of an escalated card; one per card (its delivery id is the card's).</summary>
-    private NotificationNotice EscalationNotice(CardState card, DateTimeOffset now) => new()
-    {
-        DeliveryId = $"escalation:{card.CardId}",
-        Kind = NotificationKind.Escalation,
-        Priority = NotificationPriority.High,
-        ContactId = contactId,
-        ContactDisplayName = State.DisplayName,
-        CardId = card.CardId,
-        CardVersion = card.Version,
-        Title = $"Handoff waiting {DescribeSla(engine.Cards.EscalationSla)}: {(State.DisplayName.Length > 0 ? State.DisplayName : contactId)}",
-        Summary = card.Summary,
-        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
-        At = now,
-    };
-
-    private ActiveHandoffEntry IndexEntry(CardState card) => new()
-    {
-        ContactId = contactId,
-        ContactDisplayName = State.DisplayName,
-        OwnerUserId = State.OwnerUserId,
-        CardId = card.CardId,
-        CardVersion = card.Version,
-        Reasons = card.Reasons.Select(r => r.Reason).ToList(),
-        ScoreAtRaise = card.ScoreAtRaise,
-        CreatedAt = card.CreatedAt,
-    };
 
     /// <summary>A card lists what was done while it was active; later actions are in the audit trail only.</summary>
     private void RecordCardAction(ActionKind kind, string actor, DateTimeOffset now)
@@ -698,22 +580,18 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
     }
 
-    private void AddHistory(HistoryKind kind, string actor, DateTimeOffset now, string detail)
+    private void AddHistory(HistoryKind kind, string actor, DateTimeOffset now, string detail) =>
+        State.LastHistorySequence = history.Append(sequence =>
+            new HistoryRecord(sequence, kind, now, actor, State.Card?.CardId ?? "", State.Card?.Version ?? 0, detail));
+
+    /// <summary>A page of the audit trail after <paramref name="afterSequence"/>.</summary>
+    public HistoryPage HistoryAfter(long afterSequence, int pageSize)
     {
-        State.LastHistorySequence++;
-        State.History.Add(new HistoryRecord(State.LastHistorySequence, kind, now, actor, State.Card?.CardId ?? "", State.Card?.Version ?? 0, detail));
-        var excess = State.History.Count - engine.Contacts.MaxHistoryEntries;
-        if (excess > 0)
-        {
-            State.History.RemoveRange(0, excess);
-        }
+        var (entries, next) = history.PageAfter(afterSequence, pageSize);
+        return new HistoryPage(entries, next);
     }
 
-    /// <summary>
-    /// The recent-event window as domain events, in the order of <see cref="ContactState.RecentEvents"/>, mapped once
-    /// per activation and then kept in step by <see cref="IngestAsync"/>, the only place that changes the window.
-    /// </summary>
-    private IReadOnlyList<EngagementEvent> DomainEvents() => domainWindow ??= State.RecentEvents.ConvertAll(e => e.ToDomain());
+    private List<EngagementEvent> Window => window ??= State.RecentEvents.ConvertAll(e => e.ToDomain());
 
     private ContactProfile Profile() => new(contactId, State.DisplayName, State.OwnerUserId, State.Stage, State.Phase);
 

@@ -2,7 +2,10 @@ using Handoff.Domain.Model;
 
 namespace Handoff.Grains.Contacts;
 
-/// <summary>Stored events to and from the domain's events.</summary>
+/// <summary>
+/// The one conversion between an event as it crosses a boundary (the journal, a grain call, the stored state: a
+/// <see cref="StoredEvent"/>, whose format is stored) and the event the contact's rules work on.
+/// </summary>
 internal static class EventMapping
 {
     public static EngagementEvent ToDomain(this StoredEvent e) => new()

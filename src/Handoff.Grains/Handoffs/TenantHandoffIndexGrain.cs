@@ -1,3 +1,4 @@
+using Handoff.Domain.Text;
 using Handoff.Grains.Storage;
 using Orleans.Concurrency;
 using Microsoft.Extensions.DependencyInjection;
