@@ -7,7 +7,10 @@ using Orleans.Runtime;
 
 namespace Handoff.Server.Hosting;
 
-/// <summary>Healthy when the silo is active, not shutting down, and its store (whichever is configured) answers a query.</summary>
+/// <summary>
+/// Healthy when the silo is active, not shutting down, and its store (whichever is configured) answers a query; a store
+/// plugged in through <see cref="HandoffServer.Build"/> is not the host's to probe.
+/// </summary>
 public sealed class SiloHealthCheck(ISiloStatusOracle silo, HostStore store, InFlightCalls calls) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
