@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Handoff.Domain.Settings;
 
 namespace Handoff.Grains;
 
 /// <summary>Limits and windows of the contact grain. Bound from configuration section "Handoff:Contacts".</summary>
-public sealed class ContactOptions
+public sealed class ContactOptions : IValidatableObject
 {
     /// <summary>An event id is remembered this long after the event occurred; older events are refused at ingest.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
@@ -50,6 +51,9 @@ public sealed class ContactOptions
     /// <summary>How long a checkpoint that found every place taken waits before it tries again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan CheckpointBusyDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        SettingOrder.AtMost(nameof(EffectRetryDelay), EffectRetryDelay, nameof(MaxEffectRetryDelay), MaxEffectRetryDelay);
 }
 
 /// <summary>Limits of the notification inbox grain. Bound from configuration section "Handoff:Inbox".</summary>

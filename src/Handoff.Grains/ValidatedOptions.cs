@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +13,8 @@ public static class ValidatedOptions
 {
     /// <summary>
     /// Binds <typeparamref name="T"/> to the configuration section <paramref name="sectionPath"/> and checks it when the
-    /// host starts: every [Range] and other validation attribute of its settings (nested settings included), each
+    /// host starts: every [Range] and other validation attribute of its settings (nested settings included) and the
+    /// checks between its settings (<see cref="IValidatableObject"/>), each
     /// failure naming the full setting ("Handoff:Ingest:MaxBatchSize must be between 1 and 10000; it is 0."). Every
     /// options class of the host is registered through here, so a bad setting stops the start-up, not a later call.
     /// </summary>
@@ -58,6 +60,24 @@ public sealed class SettingsValidator<T>(string sectionPath) : IValidateOptions<
                 Collect(value, setting, failures);
             }
         }
+
+        if (settings is IValidatableObject related)
+        {
+            foreach (var result in related.Validate(new ValidationContext(settings)))
+            {
+                failures.Add(Qualified(result, path));
+            }
+        }
+    }
+
+    /// <summary>The failure of a check between settings, each setting it names written with its section.</summary>
+    private static string Qualified(ValidationResult result, string path)
+    {
+        var message = result.ErrorMessage ?? "";
+        var names = result.MemberNames.ToList();
+        return names.Count == 0
+            ? $"{path}: {message}"
+            : Regex.Replace(message, $@"\b({string.Join('|', names.Select(Regex.Escape))})\b", name => $"{path}:{name.Value}");
     }
 
     /// <summary>A class of settings of its own (storage, silo, TLS, claims), as opposed to a value, a list or a map.</summary>

@@ -18,6 +18,7 @@ public sealed record InboxAddress([property: Id(0)] InboxKind Kind, [property: I
     {
         InboxKind.User => "user:" + UserId,
         InboxKind.Unassigned => "unassigned",
-        _ => "team",
+        InboxKind.Team => "team",
+        _ => throw new InvalidOperationException($"Inbox kind {Kind} has no grain key."),
     };
 }

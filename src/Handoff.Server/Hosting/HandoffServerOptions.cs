@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Handoff.Domain.Settings;
 
 namespace Handoff.Server.Hosting;
 
@@ -75,7 +76,7 @@ public sealed class StorageOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-public sealed class SiloOptions
+public sealed class SiloOptions : IValidatableObject
 {
     public string ClusterId { get; set; } = "handoff";
 
@@ -122,10 +123,13 @@ public sealed class SiloOptions
     /// advertised address from the pod, pods of dead silos removed). Needs the pod environment described in deploy/README.md.
     /// </summary>
     public bool Kubernetes { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        SettingOrder.AtMost(nameof(MemoryUsageTargetPercentage), MemoryUsageTargetPercentage, nameof(MemoryUsageLimitPercentage), MemoryUsageLimitPercentage);
 }
 
 /// <summary>Ingest limits. Bound from configuration section "Handoff:Ingest".</summary>
-public sealed class IngestOptions
+public sealed class IngestOptions : IValidatableObject
 {
     public const string Section = "Handoff:Ingest";
 
@@ -192,6 +196,9 @@ public sealed class IngestOptions
     /// <summary>How often the event journal forgets events older than the dedupe window (and the clock skew allowed).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan JournalPruneInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        SettingOrder.AtMost(nameof(SiloUnavailableRetryDelay), SiloUnavailableRetryDelay, nameof(SiloUnavailableMaxRetryDelay), SiloUnavailableMaxRetryDelay);
 }
 
 /// <summary>
@@ -199,7 +206,7 @@ public sealed class IngestOptions
 /// index entry or escalation reminder stored with the card but not yet delivered goes out. Bound from configuration
 /// section "Handoff:Recovery".
 /// </summary>
-public sealed class RecoveryOptions
+public sealed class RecoveryOptions : IValidatableObject
 {
     public const string Section = "Handoff:Recovery";
 
@@ -225,10 +232,13 @@ public sealed class RecoveryOptions
 
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan MaxWakeRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        SettingOrder.AtMost(nameof(WakeRetryDelay), WakeRetryDelay, nameof(MaxWakeRetryDelay), MaxWakeRetryDelay);
 }
 
 /// <summary>Paging and id limits every API shares. Bound from configuration section "Handoff:Api".</summary>
-public sealed class ApiOptions
+public sealed class ApiOptions : IValidatableObject
 {
     public const string Section = "Handoff:Api";
 
@@ -285,6 +295,9 @@ public sealed class ApiOptions
     /// </summary>
     [Range(1, 1000000)]
     public int WatchBufferSize { get; set; } = 1000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        SettingOrder.AtMost(nameof(DefaultPageSize), DefaultPageSize, nameof(MaxPageSize), MaxPageSize);
 }
 
 /// <summary>How the host is observed: metrics export and log format. Bound from configuration section "Handoff:Observability".</summary>

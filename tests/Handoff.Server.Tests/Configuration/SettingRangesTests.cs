@@ -39,6 +39,22 @@ public sealed class SettingRangesTests
         Assert.Contains("Handoff:Triggers:BuyingSignalsMinScore must be between 0 and 100; it is 101.", failures);
     }
 
+    [Fact]
+    public async Task Settings_each_in_range_but_out_of_order_stop_the_start_up_naming_both()
+    {
+        await using var app = HandoffServer.Build(ServerHost.ThrowawayArgs(null,
+            "--Handoff:Summary:EngagedMinScore=80", "--Handoff:Contacts:EffectRetryDelay=00:05:00"));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+        string[] expected =
+        [
+            "Handoff:Contacts:EffectRetryDelay (00:05:00) must be at most Handoff:Contacts:MaxEffectRetryDelay (00:01:00).",
+            "Handoff:Summary:EngagedMinScore (80) must be at most Handoff:Summary:HighlyEngagedMinScore (70).",
+        ];
+        Assert.Equal(expected, StartupSettings.Failures(error).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>The caller limits, the log's stack-trace budget, the metrics exporters and the listeners are built with the host, so their settings are checked then.</summary>
     [Theory]
     [InlineData("Handoff:Ingest:MaxBatchSize=0", "Handoff:Ingest:MaxBatchSize must be between 1 and 10000; it is 0.")]

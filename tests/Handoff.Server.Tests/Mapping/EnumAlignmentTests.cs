@@ -9,8 +9,8 @@ using V1 = Handoff.Protos.V1;
 namespace Handoff.Server.Tests.Mapping;
 
 /// <summary>
-/// ProtoMapper converts enums by cast, so every domain/grain enum must share its numbers with the proto enum of the
-/// same meaning, and each proto value (but UNSPECIFIED) must have a C# counterpart.
+/// EnumMapper keeps an enum's number across the edge, so every domain/grain enum must share its numbers with the proto
+/// enum of the same meaning, and each proto value (but UNSPECIFIED) must have a C# counterpart.
 /// </summary>
 public sealed class EnumAlignmentTests
 {
