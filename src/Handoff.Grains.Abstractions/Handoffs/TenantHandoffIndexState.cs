@@ -7,9 +7,6 @@ namespace Handoff.Grains.Handoffs;
 [GenerateSerializer, Alias("handoff.TenantHandoffIndexState")]
 public sealed class TenantHandoffIndexState
 {
-    /// <summary>Active cards by contact id, as first stored in the head itself; carried over into parts when the index next activates.</summary>
-    [Id(0)] public Dictionary<string, ActiveHandoffEntry> LegacyActive { get; set; } = [];
-
     /// <summary>How many parts the entries are spread over (fixed when the first part is written).</summary>
     [Id(1)] public int Parts { get; set; }
 }

@@ -7,12 +7,6 @@ namespace Handoff.Grains.Notifications;
 [GenerateSerializer, Alias("handoff.InboxState")]
 public sealed class InboxState
 {
-    /// <summary>
-    /// The notifications as first stored, in the head itself (oldest first); carried over into pages when the inbox
-    /// next activates.
-    /// </summary>
-    [Id(0)] public List<NotificationRecord> LegacyNotifications { get; set; } = [];
-
     /// <summary>The last sequence number given when the head was written; the pages may hold later ones.</summary>
     [Id(1)] public long LastSequence { get; set; }
 

@@ -42,16 +42,9 @@ public sealed class TenantHandoffIndexGrain(
             }
         }
 
-        if (head.Parts == 0 || head.LegacyActive.Count > 0)
+        if (head.Parts == 0)
         {
             head.Parts = options.Value.Parts;
-            foreach (var entry in head.LegacyActive.Values)
-            {
-                Put(entry);
-                Changed(entry.ContactId);
-            }
-
-            head.LegacyActive = [];
             headChanged = true;
         }
     }
@@ -85,7 +78,7 @@ public sealed class TenantHandoffIndexGrain(
         }
     }
 
-    /// <summary>The changed parts, then the head (only when the layout is first written or carried over).</summary>
+    /// <summary>The changed parts, then the head (only when the layout is first written).</summary>
     private async Task WriteChangesAsync()
     {
         await parts.WriteChangedAsync(part => new HandoffIndexPart

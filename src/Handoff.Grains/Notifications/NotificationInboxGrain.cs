@@ -47,35 +47,20 @@ public sealed class NotificationInboxGrain(
         writes = new CoalescedWrites(WriteChangesAsync);
         var head = store.State;
         lastSequence = head.LastSequence;
-        if (head.LegacyNotifications.Count > 0)
-        {
-            notifications.AddRange(head.LegacyNotifications);
-            head.LegacyNotifications = [];
-            head.FirstPage = PageOf(notifications[0].Sequence);
-            foreach (var page in notifications.Select(n => PageOf(n.Sequence)).Distinct())
-            {
-                pages.MarkChanged(page);
-            }
 
-            headChanged = true;
-            await writes.WriteAsync();
-        }
-        else
+        // Every sequence number went to a notification or a change, and pages are written in sequence order: past
+        // the head's last sequence, the first page missing is the end.
+        for (var page = head.FirstPage; ; page++)
         {
-            // Every sequence number went to a notification or a change, and pages are written in sequence order: past
-            // the head's last sequence, the first page missing is the end.
-            for (var page = head.FirstPage; ; page++)
+            var stored = await pages.ReadAsync(page);
+            if (stored is not null)
             {
-                var stored = await pages.ReadAsync(page);
-                if (stored is not null)
-                {
-                    notifications.AddRange(stored.Notifications);
-                    changes.AddRange(stored.Changes);
-                }
-                else if (page > PageOf(Math.Max(head.LastSequence, 1)))
-                {
-                    break;
-                }
+                notifications.AddRange(stored.Notifications);
+                changes.AddRange(stored.Changes);
+            }
+            else if (page > PageOf(Math.Max(head.LastSequence, 1)))
+            {
+                break;
             }
         }
 
