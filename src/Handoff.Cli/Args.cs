@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Handoff.Cli;
 
-/// <summary>A mistake in how the command was called: reported with the command's usage, exit code 2.</summary>
+/// <summary>A mistake in the words a command was run on by itself (<see cref="Args"/>); the command line parser names its own.</summary>
 internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>Something went wrong while running a well-formed command: reported as is, exit code 1.</summary>

@@ -73,7 +73,6 @@ internal static class CliApp
             return Misused;
         }
 
-        var server = parsed.GetValue(Server) ?? Env("HANDOFF_SERVER") ?? DefaultServer;
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration
@@ -84,11 +83,6 @@ internal static class CliApp
                 // Ctrl+C is the caller's token: a watch ends quietly with 0, anything else reports the interruption.
                 ProcessTerminationTimeout = null,
             }, cancel);
-        }
-        catch (UsageException ex)
-        {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return Misused;
         }
         catch (Exception) when (cancel.IsCancellationRequested)
         {
@@ -102,7 +96,7 @@ internal static class CliApp
         }
         catch (RpcException ex)
         {
-            Report(ex, server);
+            Report(ex, ServerOf(parsed));
             return Failed;
         }
     }
@@ -141,8 +135,7 @@ internal static class CliApp
     {
         var identity = new Identity(parsed.GetValue(Token) ?? Env("HANDOFF_TOKEN"), parsed.GetValue(As) ?? Env("USER") ?? DefaultUser,
             parsed.GetValue(Roles) ?? []);
-        using var context = new CliContext(parsed.GetValue(Server) ?? Env("HANDOFF_SERVER") ?? DefaultServer,
-            parsed.GetValue(Tenant) ?? DefaultTenant, identity, cancel);
+        using var context = new CliContext(ServerOf(parsed), parsed.GetValue(Tenant) ?? DefaultTenant, identity, cancel);
         return await command.Handler(context, parsed);
     }
 
@@ -184,6 +177,8 @@ internal static class CliApp
         if (ex.StatusCode == StatusCode.Unauthenticated)
             Console.Error.WriteLine("  give a valid token with --token or HANDOFF_TOKEN ('handoff-cli token --help' makes one in Development)");
     }
+
+    private static string ServerOf(ParseResult parsed) => parsed.GetValue(Server) ?? Env("HANDOFF_SERVER") ?? DefaultServer;
 
     private static Option<string> Global(string name, string valueName, string description) =>
         new(name) { HelpName = valueName, Description = description, Recursive = true };
