@@ -20,7 +20,9 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     private readonly SeenEventIds seen = new(state.SeenEvents);
 
-    private readonly ContactOutbox outbox = new(state.Outbox, engine.Contacts);
+    /// <summary>The outbound queue the contact works on; <see cref="ContactState.Outbox"/> is its stored copy, written by <see cref="PrepareForWrite"/>.</summary>
+    private readonly OutreachQueue outbox = new(
+        state.Outbox.Select(m => m.ToDomain()), engine.Contacts.MaxPendingMessages, engine.Contacts.MaxClaimedMessagesKept);
 
     private readonly CardNotices notices = new(contactId, engine.Cards);
 
@@ -83,7 +85,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     /// <summary>
     /// Brings the stored parts up to date before the state is written as a checkpoint of everything applied until
-    /// <paramref name="now"/>: the stored copy of the event window, the event ids still worth remembering.
+    /// <paramref name="now"/>: the stored copies of the event window and the outbound queue, the event ids still worth
+    /// remembering.
     /// </summary>
     public void PrepareForWrite(DateTimeOffset now)
     {
@@ -92,6 +95,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         {
             State.RecentEvents = window.ConvertAll(e => e.ToStored());
         }
+
+        State.Outbox = outbox.Messages.Select(m => m.ToStored()).ToList();
 
         State.CheckpointedAt = now;
     }
@@ -376,22 +381,31 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     };
 
     /// <returns>The message, and false when its id was queued before (nothing changed).</returns>
+    /// <exception cref="OutboxFullException">As many messages wait as may.</exception>
     public (OutreachMessageState Message, bool Queued) QueueMessage(NewOutreachMessage message, DateTimeOffset now)
     {
-        var countBefore = outbox.Count;
-        var queued = outbox.Queue(message, Controls(), now);
-        if (outbox.Count == countBefore)
+        var (outcome, queued) = outbox.Queue(message.ToDomain(), Controls(), now);
+        if (outcome == QueueOutcome.Full)
         {
-            return (queued, false);
+            throw new OutboxFullException(engine.Contacts.MaxPendingMessages);
         }
 
-        State.UpdatedAt = now;
-        return (queued, true);
+        if (outcome == QueueOutcome.Queued)
+        {
+            State.UpdatedAt = now;
+        }
+
+        return (queued!.ToStored(), outcome == QueueOutcome.Queued);
     }
 
-    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now) => outbox.ClaimDue(max, now);
+    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now) =>
+        outbox.ClaimDue(max, now).Select(m => m.ToStored()).ToList();
 
-    public OutboxPage Messages(int offset, int pageSize) => outbox.Page(offset, pageSize);
+    public OutboxPage Messages(int offset, int pageSize)
+    {
+        var (messages, next) = outbox.Page(offset, pageSize);
+        return new OutboxPage(messages.Select(m => m.ToStored()).ToList(), next);
+    }
 
     public GateAnswer CheckOutreach(MessageSource source) => new(SendGate.Check(Controls(), source));
 
