@@ -29,6 +29,7 @@ public sealed class ContactState
     [Id(14)] public DateTimeOffset? LastResumedAt { get; set; }
     [Id(15)] public List<HistoryRecord> History { get; set; } = [];
     [Id(16)] public long LastHistorySequence { get; set; }
+    /// <summary>The stored copy of the outbound queue the contact works on in memory, brought up to date at each write.</summary>
     [Id(17)] public List<OutreachMessageState> Outbox { get; set; } = [];
     /// <summary>The dedupe memory as first stored (whole event ids); carried over into <see cref="SeenEvents"/> when the contact next forgets expired ids.</summary>
     [Id(18)] public Dictionary<string, DateTimeOffset> LegacySeenEventIds { get; set; } = [];

@@ -20,7 +20,9 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     private readonly SeenEventIds seen = new(state.SeenEvents);
 
-    private readonly ContactOutbox outbox = new(state.Outbox, engine.Contacts);
+    /// <summary>The outbound queue the contact works on; <see cref="ContactState.Outbox"/> is its stored copy, written by <see cref="PrepareForWrite"/>.</summary>
+    private readonly OutreachQueue outbox = new(
+        state.Outbox.Select(m => m.ToDomain()), engine.Contacts.MaxPendingMessages, engine.Contacts.MaxClaimedMessagesKept);
 
     private readonly CardNotices notices = new(contactId, engine.Cards);
 
@@ -83,7 +85,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     /// <summary>
     /// Brings the stored parts up to date before the state is written as a checkpoint of everything applied until
-    /// <paramref name="now"/>: the stored copy of the event window, the event ids still worth remembering.
+    /// <paramref name="now"/>: the stored copies of the event window and the outbound queue, the event ids still worth
+    /// remembering.
     /// </summary>
     public void PrepareForWrite(DateTimeOffset now)
     {
@@ -92,6 +95,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         {
             State.RecentEvents = window.ConvertAll(e => e.ToStored());
         }
+
+        State.Outbox = outbox.Messages.Select(m => m.ToStored()).ToList();
 
         State.CheckpointedAt = now;
     }
@@ -203,10 +208,9 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     /// <summary>Throws when <paramref name="cardId"/> is not the card the contact shows now (empty: none).</summary>
     public void EnsureCurrentCard(string cardId)
     {
-        var current = State.Card?.CardId ?? "";
-        if (cardId != current)
+        if (!HandoffCard.IsCurrent(cardId, State.Card?.CardId))
         {
-            throw new StaleCardException(cardId, current);
+            throw new StaleCardException(cardId, State.Card?.CardId ?? "");
         }
     }
 
@@ -230,16 +234,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             State.PendingEffects.Add(new CancelEscalation(card.CardId));
         }
 
-        State.Card = card with
-        {
-            Status = CardStatus.Resolved,
-            Resolution = CardResolution.Resumed,
-            ResolvedAt = now,
-            ResolvedByUserId = actor,
-            UpdatedAt = now,
-            Actions = [.. card.Actions, new ActionRecord(ActionKind.ResumeAutomation, actor, now)],
-            AttendedAt = card.AttendedAt ?? now,
-        };
+        State.Card = card.ToDomain().Resume(actor, now).ToStored();
         State.LastResumedReasons = card.Reasons.Select(r => r.Reason).ToList();
         State.LastResumedAt = now;
         State.AutoEngage = true;
@@ -269,7 +264,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
 
         State.Pause = new OutreachPauseState(actor, now, reason);
-        RecordCardAction(ActionKind.PauseAllOutreach, actor, now);
+        RecordCardAction(CardActionKind.PauseAllOutreach, actor, now);
         MarkAttended(now);
         AddHistory(HistoryKind.OutreachPaused, actor, now,
             reason.Length == 0 ? "Pause All Outreach: every queued message held." : $"Pause All Outreach: every queued message held ({reason}).");
@@ -287,7 +282,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
 
         State.Pause = null;
-        RecordCardAction(ActionKind.ResumeOutreach, actor, now);
+        RecordCardAction(CardActionKind.ResumeOutreach, actor, now);
         MarkAttended(now);
         AddHistory(HistoryKind.OutreachResumed, actor, now, "Outreach resumed.");
         RefreshHolds();
@@ -304,7 +299,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         }
 
         State.AutoEngage = enabled;
-        RecordCardAction(enabled ? ActionKind.AutoEngageOn : ActionKind.AutoEngageOff, actor, now);
+        RecordCardAction(enabled ? CardActionKind.AutoEngageOn : CardActionKind.AutoEngageOff, actor, now);
         MarkAttended(now);
         AddHistory(enabled ? HistoryKind.AutoEngageOn : HistoryKind.AutoEngageOff, actor, now,
             enabled ? "Auto-Engage turned on." : "Auto-Engage turned off.");
@@ -329,7 +324,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     }
 
     /// <summary>When the active card escalates: its creation plus the SLA.</summary>
-    public DateTimeOffset EscalationDueAt(CardState card) => card.CreatedAt + engine.Cards.EscalationSla;
+    public DateTimeOffset EscalationDueAt(CardState card) => card.ToDomain().EscalationDueAt(engine.Cards.EscalationSla);
 
     /// <summary>
     /// Escalates the active card to the tenant's team inbox when it has waited past the SLA with nobody acting on it
@@ -337,12 +332,13 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     /// </summary>
     public bool Escalate(DateTimeOffset now)
     {
-        if (State.Card is not { AwaitsEscalation: true } card || now < EscalationDueAt(card))
+        var sla = engine.Cards.EscalationSla;
+        if (State.Card?.ToDomain() is not { } current || !current.IsDueForEscalation(now, sla))
         {
             return false;
         }
 
-        card = card with { EscalatedAt = now, UpdatedAt = now };
+        var card = current.Escalated(now, sla).ToStored();
         State.Card = card;
         AddHistory(HistoryKind.Escalated, SystemActor, now,
             $"Escalated to the team inbox: nobody acted on the card within {DescribeSla(engine.Cards.EscalationSla)}.");
@@ -376,22 +372,31 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     };
 
     /// <returns>The message, and false when its id was queued before (nothing changed).</returns>
+    /// <exception cref="OutboxFullException">As many messages wait as may.</exception>
     public (OutreachMessageState Message, bool Queued) QueueMessage(NewOutreachMessage message, DateTimeOffset now)
     {
-        var countBefore = outbox.Count;
-        var queued = outbox.Queue(message, Controls(), now);
-        if (outbox.Count == countBefore)
+        var (outcome, queued) = outbox.Queue(message.ToDomain(), Controls(), now);
+        if (outcome == QueueOutcome.Full)
         {
-            return (queued, false);
+            throw new OutboxFullException(engine.Contacts.MaxPendingMessages);
         }
 
-        State.UpdatedAt = now;
-        return (queued, true);
+        if (outcome == QueueOutcome.Queued)
+        {
+            State.UpdatedAt = now;
+        }
+
+        return (queued!.ToStored(), outcome == QueueOutcome.Queued);
     }
 
-    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now) => outbox.ClaimDue(max, now);
+    public IReadOnlyList<OutreachMessageState> ClaimDue(int max, DateTimeOffset now) =>
+        outbox.ClaimDue(max, now).Select(m => m.ToStored()).ToList();
 
-    public OutboxPage Messages(int offset, int pageSize) => outbox.Page(offset, pageSize);
+    public OutboxPage Messages(int offset, int pageSize)
+    {
+        var (messages, next) = outbox.Page(offset, pageSize);
+        return new OutboxPage(messages.Select(m => m.ToStored()).ToList(), next);
+    }
 
     public GateAnswer CheckOutreach(MessageSource source) => new(SendGate.Check(Controls(), source));
 
@@ -445,7 +450,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     {
         var previous = State.OwnerUserId;
         State.OwnerUserId = ownerUserId;
-        RecordCardAction(ActionKind.AssignOwner, actor, now);
+        RecordCardAction(CardActionKind.AssignOwner, actor, now);
         AddHistory(HistoryKind.OwnerAssigned, actor, now,
             $"Assigned to {Describe(ownerUserId)} (was {Describe(previous)}).");
 
@@ -499,21 +504,8 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         IReadOnlyList<EngagementEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var summary = await engine.SummaryWriter.WriteAsync(new SummaryInput(profile, assessment, findings, events, now), cancellationToken);
-        var card = new CardState
-        {
-            CardId = Guid.NewGuid().ToString("N"),
-            Version = 1,
-            Label = engine.Cards.Label,
-            Summary = summary,
-            Reasons = findings.Select(f => new ReasonRecord(f.Reason, f.Evidence, now)).ToList(),
-            ScoreAtRaise = assessment.Score,
-            TrendAtRaise = assessment.Trend,
-            PhaseAtRaise = State.Phase,
-            StageAtRaise = State.Stage,
-            Status = CardStatus.Active,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var card = HandoffCard.Raise(Guid.NewGuid().ToString("N"), engine.Cards.Label, summary, findings,
+            assessment.Score, assessment.Trend, State.Phase, State.Stage, now).ToStored();
         State.Card = card;
         State.CardsRaised++;
         AddHistory(HistoryKind.CardRaised, SystemActor, now,
@@ -543,7 +535,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
                 State.PendingEffects.Add(new CancelEscalation(card.CardId));
             }
 
-            State.Card = card with { AttendedAt = now };
+            State.Card = card.ToDomain().Attended(now).ToStored();
         }
     }
 
@@ -552,10 +544,9 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         IReadOnlyList<EngagementEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var card = State.Card!;
-        var reasons = card.Reasons.Concat(added.Select(f => new ReasonRecord(f.Reason, f.Evidence, now))).ToList();
-        var allFindings = reasons.Select(r => new ReasonFinding(r.Reason, r.Evidence)).ToList();
+        var allFindings = card.Reasons.Select(r => new ReasonFinding(r.Reason, r.Evidence)).Concat(added).ToList();
         var summary = await engine.SummaryWriter.WriteAsync(new SummaryInput(profile, assessment, allFindings, events, now), cancellationToken);
-        card = card with { Version = card.Version + 1, Reasons = reasons, Summary = summary, UpdatedAt = now };
+        card = card.ToDomain().WithAddedReasons(added, summary, now).ToStored();
         State.Card = card;
         AddHistory(HistoryKind.CardUpdated, SystemActor, now, $"New reason on the card: {DescribeReasons(added.Select(f => f.Reason))}.");
         State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), notices.Notice(State, card, State.CardDeliveryId)));
@@ -572,11 +563,11 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     }
 
     /// <summary>A card lists what was done while it was active; later actions are in the audit trail only.</summary>
-    private void RecordCardAction(ActionKind kind, string actor, DateTimeOffset now)
+    private void RecordCardAction(CardActionKind kind, string actor, DateTimeOffset now)
     {
         if (State.Card is { IsActive: true } card)
         {
-            State.Card = card with { Actions = [.. card.Actions, new ActionRecord(kind, actor, now)], UpdatedAt = now };
+            State.Card = card.ToDomain().WithAction(kind, actor, now).ToStored();
         }
     }
 

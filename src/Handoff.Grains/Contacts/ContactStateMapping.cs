@@ -1,0 +1,182 @@
+using Handoff.Domain.Cards;
+using Handoff.Domain.Model;
+using Handoff.Domain.Outreach;
+
+namespace Handoff.Grains.Contacts;
+
+/// <summary>
+/// The one place where the contact's stored and exchanged records (whose format is stored, or crosses a grain call)
+/// become the domain's types its rules work on, and back: the events (from the journal, a grain call, the stored
+/// window), the outbound queue and the card.
+/// </summary>
+internal static class ContactStateMapping
+{
+    public static EngagementEvent ToDomain(this StoredEvent e) => new()
+    {
+        EventId = e.EventId,
+        Type = e.Type,
+        OccurredAt = e.OccurredAt,
+        Channel = e.Channel,
+        Text = e.Text,
+        PricingPage = e.PricingPage,
+        AppointmentTime = e.AppointmentTime,
+        Feature = e.Feature,
+        Stage = e.Stage,
+        Phase = e.Phase,
+        OwnerUserId = e.OwnerUserId,
+    };
+
+    public static StoredEvent ToStored(this EngagementEvent e) => new()
+    {
+        EventId = e.EventId,
+        Type = e.Type,
+        OccurredAt = e.OccurredAt,
+        Channel = e.Channel,
+        Text = e.Text,
+        PricingPage = e.PricingPage,
+        AppointmentTime = e.AppointmentTime,
+        Feature = e.Feature,
+        Stage = e.Stage,
+        Phase = e.Phase,
+        OwnerUserId = e.OwnerUserId,
+    };
+
+    public static OutreachMessage ToDomain(this OutreachMessageState m) => new()
+    {
+        MessageId = m.MessageId,
+        Source = m.Source,
+        Channel = m.Channel,
+        Subject = m.Subject,
+        Body = m.Body,
+        Status = m.Status switch
+        {
+            MessageStatus.Queued => OutreachStatus.Queued,
+            MessageStatus.Held => OutreachStatus.Held,
+            MessageStatus.Claimed => OutreachStatus.Claimed,
+            _ => throw new ArgumentOutOfRangeException(nameof(m), m.Status, "Unknown message status."),
+        },
+        HoldReason = m.HoldReason,
+        QueuedAt = m.QueuedAt,
+        SendAfter = m.SendAfter,
+        ClaimedAt = m.ClaimedAt,
+        QueuedByUserId = m.QueuedByUserId,
+    };
+
+    public static OutreachMessageState ToStored(this OutreachMessage m) => new()
+    {
+        MessageId = m.MessageId,
+        Source = m.Source,
+        Channel = m.Channel,
+        Subject = m.Subject,
+        Body = m.Body,
+        Status = m.Status switch
+        {
+            OutreachStatus.Queued => MessageStatus.Queued,
+            OutreachStatus.Held => MessageStatus.Held,
+            OutreachStatus.Claimed => MessageStatus.Claimed,
+            _ => throw new ArgumentOutOfRangeException(nameof(m), m.Status, "Unknown message status."),
+        },
+        HoldReason = m.HoldReason,
+        QueuedAt = m.QueuedAt,
+        SendAfter = m.SendAfter,
+        ClaimedAt = m.ClaimedAt,
+        QueuedByUserId = m.QueuedByUserId,
+    };
+
+    public static OutreachRequest ToDomain(this NewOutreachMessage m) => new()
+    {
+        MessageId = m.MessageId,
+        Source = m.Source,
+        Channel = m.Channel,
+        Subject = m.Subject,
+        Body = m.Body,
+        SendAfter = m.SendAfter,
+        ActorUserId = m.ActorUserId,
+    };
+
+    public static HandoffCard ToDomain(this CardState c) => new()
+    {
+        CardId = c.CardId,
+        Version = c.Version,
+        Label = c.Label,
+        Summary = c.Summary,
+        Reasons = c.Reasons.Select(r => new CardReason(r.Reason, r.Evidence, r.DetectedAt)).ToList(),
+        ScoreAtRaise = c.ScoreAtRaise,
+        TrendAtRaise = c.TrendAtRaise,
+        PhaseAtRaise = c.PhaseAtRaise,
+        StageAtRaise = c.StageAtRaise,
+        Status = c.Status switch
+        {
+            CardStatus.Active => HandoffCardStatus.Active,
+            CardStatus.Resolved => HandoffCardStatus.Resolved,
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.Status, "Unknown card status."),
+        },
+        Resolution = c.Resolution switch
+        {
+            null => null,
+            CardResolution.Resumed => HandoffCardResolution.Resumed,
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.Resolution, "Unknown card resolution."),
+        },
+        CreatedAt = c.CreatedAt,
+        UpdatedAt = c.UpdatedAt,
+        ResolvedAt = c.ResolvedAt,
+        ResolvedByUserId = c.ResolvedByUserId,
+        Actions = c.Actions.Select(a => new CardAction(a.Kind.ToDomain(), a.ActorUserId, a.At)).ToList(),
+        EscalatedAt = c.EscalatedAt,
+        AttendedAt = c.AttendedAt,
+    };
+
+    public static CardState ToStored(this HandoffCard c) => new()
+    {
+        CardId = c.CardId,
+        Version = c.Version,
+        Label = c.Label,
+        Summary = c.Summary,
+        Reasons = c.Reasons.Select(r => new ReasonRecord(r.Reason, r.Evidence, r.DetectedAt)).ToList(),
+        ScoreAtRaise = c.ScoreAtRaise,
+        TrendAtRaise = c.TrendAtRaise,
+        PhaseAtRaise = c.PhaseAtRaise,
+        StageAtRaise = c.StageAtRaise,
+        Status = c.Status switch
+        {
+            HandoffCardStatus.Active => CardStatus.Active,
+            HandoffCardStatus.Resolved => CardStatus.Resolved,
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.Status, "Unknown card status."),
+        },
+        Resolution = c.Resolution switch
+        {
+            null => null,
+            HandoffCardResolution.Resumed => CardResolution.Resumed,
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.Resolution, "Unknown card resolution."),
+        },
+        CreatedAt = c.CreatedAt,
+        UpdatedAt = c.UpdatedAt,
+        ResolvedAt = c.ResolvedAt,
+        ResolvedByUserId = c.ResolvedByUserId,
+        Actions = c.Actions.Select(a => new ActionRecord(a.Kind.ToStored(), a.ActorUserId, a.At)).ToList(),
+        EscalatedAt = c.EscalatedAt,
+        AttendedAt = c.AttendedAt,
+    };
+
+    private static CardActionKind ToDomain(this ActionKind kind) => kind switch
+    {
+        ActionKind.ResumeAutomation => CardActionKind.ResumeAutomation,
+        ActionKind.PauseAllOutreach => CardActionKind.PauseAllOutreach,
+        ActionKind.ResumeOutreach => CardActionKind.ResumeOutreach,
+        ActionKind.AutoEngageOn => CardActionKind.AutoEngageOn,
+        ActionKind.AutoEngageOff => CardActionKind.AutoEngageOff,
+        ActionKind.AssignOwner => CardActionKind.AssignOwner,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown action."),
+    };
+
+    private static ActionKind ToStored(this CardActionKind kind) => kind switch
+    {
+        CardActionKind.ResumeAutomation => ActionKind.ResumeAutomation,
+        CardActionKind.PauseAllOutreach => ActionKind.PauseAllOutreach,
+        CardActionKind.ResumeOutreach => ActionKind.ResumeOutreach,
+        CardActionKind.AutoEngageOn => ActionKind.AutoEngageOn,
+        CardActionKind.AutoEngageOff => ActionKind.AutoEngageOff,
+        CardActionKind.AssignOwner => ActionKind.AssignOwner,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown action."),
+    };
+}
