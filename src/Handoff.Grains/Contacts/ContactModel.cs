@@ -10,9 +10,11 @@ using Handoff.Grains.Notifications;
 namespace Handoff.Grains.Contacts;
 
 /// <summary>
-/// The rules of one contact applied to its stored state: events in, card transitions, actions, the outbound queue.
-/// Every change that other grains must learn of is queued in <see cref="ContactState.PendingEffects"/> in the same
-/// state write. No I/O here: the grain loads, calls, saves and delivers.
+/// One contact's rules applied to its state: events in, card transitions, actions, the outbound queue. The parts with
+/// rules of their own are domain types (<see cref="HandoffCard"/>, <see cref="OutreachQueue"/>, the audit trail, the
+/// event ids seen, the event window); this class orchestrates them and queues in
+/// <see cref="ContactState.PendingEffects"/> every change other grains must learn of, in the same state write. No I/O
+/// here: the grain loads, calls, saves and delivers.
 /// </summary>
 internal sealed class ContactModel(ContactState state, string tenantId, string contactId, HandoffEngine engine)
 {
