@@ -106,7 +106,7 @@ public sealed class PostgresServer : IAsyncDisposable
         using (Process.Start(new ProcessStartInfo(
                    "setsid",
                    ["sh", "-c", Watchdog, "watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), asPostgres ? "root" : "user", folder])
-               { UseShellExecute = false }))
+        { UseShellExecute = false }))
         {
         }
 

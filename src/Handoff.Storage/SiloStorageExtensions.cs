@@ -2,8 +2,8 @@ using Handoff.Grains;
 using Handoff.Grains.Journal;
 using Handoff.Storage.Journal;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Handoff.Storage;

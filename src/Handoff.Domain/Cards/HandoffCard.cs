@@ -57,20 +57,20 @@ public sealed record HandoffCard
     /// <summary>A new ACTIVE card, version 1, for the reasons found.</summary>
     public static HandoffCard Raise(string cardId, string label, string summary, IEnumerable<ReasonFinding> findings,
         int score, Trend trend, PipelinePhase phase, LifecycleStage stage, DateTimeOffset now) => new()
-    {
-        CardId = cardId,
-        Version = 1,
-        Label = label,
-        Summary = summary,
-        Reasons = findings.Select(f => new CardReason(f.Reason, f.Evidence, now)).ToList(),
-        ScoreAtRaise = score,
-        TrendAtRaise = trend,
-        PhaseAtRaise = phase,
-        StageAtRaise = stage,
-        Status = HandoffCardStatus.Active,
-        CreatedAt = now,
-        UpdatedAt = now,
-    };
+        {
+            CardId = cardId,
+            Version = 1,
+            Label = label,
+            Summary = summary,
+            Reasons = findings.Select(f => new CardReason(f.Reason, f.Evidence, now)).ToList(),
+            ScoreAtRaise = score,
+            TrendAtRaise = trend,
+            PhaseAtRaise = phase,
+            StageAtRaise = stage,
+            Status = HandoffCardStatus.Active,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
 
     /// <summary>
     /// Whether an action naming <paramref name="cardId"/> acts on the card the contact shows now

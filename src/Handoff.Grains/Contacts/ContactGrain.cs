@@ -1,9 +1,9 @@
-using Orleans.Runtime;
-using Orleans.Serialization;
 using Handoff.Domain.Model;
 using Handoff.Grains.Journal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Serialization;
 using ReminderOptions = Orleans.Hosting.ReminderOptions;
 
 namespace Handoff.Grains.Contacts;

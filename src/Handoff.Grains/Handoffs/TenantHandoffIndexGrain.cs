@@ -1,8 +1,8 @@
 using Handoff.Domain.Text;
 using Handoff.Grains.Storage;
-using Orleans.Concurrency;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Storage;
 

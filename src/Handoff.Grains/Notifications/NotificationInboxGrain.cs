@@ -1,11 +1,11 @@
-using Orleans.Runtime;
+using Handoff.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.Utilities;
-using Microsoft.Extensions.DependencyInjection;
-using Handoff.Grains.Storage;
 
 namespace Handoff.Grains.Notifications;
 

@@ -14,8 +14,8 @@ using Handoff.Server.Services;
 using Handoff.Server.Summaries;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.KeyPerFile;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
 using Orleans.Configuration;
 
 namespace Handoff.Server.Hosting;

@@ -1,7 +1,7 @@
-using Handoff.Grains.Concurrency;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
+using Handoff.Grains.Concurrency;
 using Handoff.Server.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,11 +1,11 @@
 using Grpc.Core;
-using Handoff.Server.Security;
-using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 using Handoff.Server.Mapping;
+using Handoff.Server.Security;
 using Handoff.Server.Validation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Services;

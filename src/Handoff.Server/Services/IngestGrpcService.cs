@@ -1,13 +1,13 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Grpc.Core;
-using Handoff.Server.Security;
-using Microsoft.AspNetCore.Authorization;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 using Handoff.Server.Ingest;
 using Handoff.Server.Limits;
 using Handoff.Server.Mapping;
+using Handoff.Server.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Services;

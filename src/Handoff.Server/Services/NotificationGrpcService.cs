@@ -1,15 +1,15 @@
 using System.Globalization;
 using Grpc.Core;
-using Handoff.Server.Errors;
-using Handoff.Server.Security;
-using Microsoft.AspNetCore.Authorization;
 using Handoff.Grains;
 using Handoff.Protos.V1;
+using Handoff.Server.Errors;
 using Handoff.Server.Hosting;
 using Handoff.Server.Limits;
 using Handoff.Server.Mapping;
 using Handoff.Server.Notifications;
+using Handoff.Server.Security;
 using Handoff.Server.Validation;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Services;

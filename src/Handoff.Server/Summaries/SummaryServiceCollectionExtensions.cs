@@ -1,5 +1,5 @@
-using Handoff.Grains;
 using Handoff.Domain.Summary;
+using Handoff.Grains;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using Handoff.Cluster.Tests.Support;
-using Handoff.Server.Tests.Support;
 using Handoff.Protos.V1;
+using Handoff.Server.Tests.Support;
 
 namespace Handoff.Cluster.Tests.Logs;
 

@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Handoff.Grains.Notifications;
 using Handoff.Grains.Tests.Support;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;

@@ -14,19 +14,19 @@ public sealed class Events(DateTimeOffset now)
     public StoredEvent At(TimeSpan ago, EventType type, Channel? channel = null, string? text = null,
         bool pricingPage = false, DateTimeOffset? appointment = null, string? feature = null,
         PipelinePhase? phase = null, LifecycleStage? stage = null, string? owner = null) => new()
-    {
-        EventId = $"e{Interlocked.Increment(ref next):D6}",
-        Type = type,
-        OccurredAt = now - ago,
-        Channel = channel,
-        Text = text,
-        PricingPage = pricingPage,
-        AppointmentTime = appointment,
-        Feature = feature,
-        Phase = phase,
-        Stage = stage,
-        OwnerUserId = owner,
-    };
+        {
+            EventId = $"e{Interlocked.Increment(ref next):D6}",
+            Type = type,
+            OccurredAt = now - ago,
+            Channel = channel,
+            Text = text,
+            PricingPage = pricingPage,
+            AppointmentTime = appointment,
+            Feature = feature,
+            Phase = phase,
+            Stage = stage,
+            OwnerUserId = owner,
+        };
 
     /// <summary>A WIN-phase contact whose engagement climbs fast over the last two days: buying signals and a critical moment.</summary>
     public IReadOnlyList<StoredEvent> RisingBuyer() =>

@@ -148,7 +148,7 @@ public sealed class PostgreSqlTestServer
             using (Process.Start(new ProcessStartInfo(
                        "setsid",
                        ["sh", "-c", Watchdog, "watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), asPostgres ? "root" : "user", folder])
-                   { UseShellExecute = false }))
+            { UseShellExecute = false }))
             {
             }
 

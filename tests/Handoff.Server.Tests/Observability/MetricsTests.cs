@@ -1,8 +1,8 @@
 using System.Net;
 using Grpc.Core;
 using Handoff.Protos.V1;
-using Handoff.Storage;
 using Handoff.Server.Tests.Support;
+using Handoff.Storage;
 
 namespace Handoff.Server.Tests.Observability;
 

@@ -4,8 +4,8 @@ using System.Net.Sockets;
 using Grpc.Health.V1;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
-using Handoff.Storage;
 using Handoff.Server.Tests.Support;
+using Handoff.Storage;
 using Handoff.Tests.Support;
 using Npgsql;
 

@@ -1,8 +1,8 @@
-using Handoff.Server.Tests.Support;
 using Handoff.Domain.Summary;
 using Handoff.Grains;
 using Handoff.Server.Hosting;
 using Handoff.Server.Summaries;
+using Handoff.Server.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -22,17 +22,17 @@ public sealed class ProtoEvents(string contactId, DateTimeOffset now)
 
     public EngagementEvent At(TimeSpan ago, EventType type, Channel channel = Channel.Unspecified, string text = "",
         bool pricingPage = false, DateTimeOffset? appointment = null, string feature = "") => new()
-    {
-        EventId = NewEventId(),
-        ContactId = contactId,
-        Type = type,
-        OccurTime = Timestamp.FromDateTimeOffset(Now - ago),
-        Channel = channel,
-        Text = text,
-        PricingPage = pricingPage,
-        AppointmentTime = appointment is { } at ? Timestamp.FromDateTimeOffset(at) : null,
-        Feature = feature,
-    };
+        {
+            EventId = NewEventId(),
+            ContactId = contactId,
+            Type = type,
+            OccurTime = Timestamp.FromDateTimeOffset(Now - ago),
+            Channel = channel,
+            Text = text,
+            PricingPage = pricingPage,
+            AppointmentTime = appointment is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+            Feature = feature,
+        };
 
     /// <summary>An event that moves the score a little and raises nothing.</summary>
     public EngagementEvent Opened(TimeSpan ago) => At(ago, EventType.EmailOpened, Channel.Email);

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Handoff.Protos.V1;
+using Handoff.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Handoff.Protos.V1;
-using Handoff.Server.Hosting;
 
 namespace Handoff.Server.Tests.Support;
 

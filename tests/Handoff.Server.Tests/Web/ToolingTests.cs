@@ -1,7 +1,7 @@
 using Google.Protobuf.Reflection;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
-using Grpc.Core;
 using Handoff.Server.Tests.Support;
 
 namespace Handoff.Server.Tests.Web;
