@@ -80,10 +80,18 @@ public sealed class ReadmeWalkthroughTests : IAsyncLifetime
 
         foreach (var line in blocks[1].Where(l => l.StartsWith("handoff ", StringComparison.Ordinal)))
         {
-            var expected = line[(line.IndexOf('#', StringComparison.Ordinal) + 1)..].Trim().Split(':')[0];
+            var comment = line[(line.IndexOf('#', StringComparison.Ordinal) + 1)..].Trim();
+            var expected = comment.Split(':')[0];
             var (exit, output) = await RunAsync(Words(line[..line.IndexOf('#', StringComparison.Ordinal)]));
             Assert.True(exit == 1, $"`{line}` exited {exit}:\n{output}");
             Assert.Contains($"error: {expected}", output, StringComparison.Ordinal);
+            if (expected == "FailedPrecondition")
+            {
+                // The PreconditionFailure the server attaches, printed as the README shows it: the card acted on
+                // and the one that is current.
+                var detail = comment[(expected.Length + 1)..].Trim();
+                Assert.Contains($"  {detail[..detail.IndexOf("cards/...", StringComparison.Ordinal)]}cards/", output, StringComparison.Ordinal);
+            }
         }
     }
 
