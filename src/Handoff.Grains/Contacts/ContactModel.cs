@@ -112,12 +112,6 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     /// <summary>Forgets event ids old enough that an event carrying them is refused at ingest anyway.</summary>
     public void ForgetExpiredEventIds(DateTimeOffset now)
     {
-        foreach (var (eventId, occurredAt) in State.LegacySeenEventIds)
-        {
-            Seen.TryRemember(eventId, occurredAt);
-        }
-
-        State.LegacySeenEventIds.Clear();
         Seen.ForgetOccurredBefore(now - engine.Contacts.DedupeWindow);
     }
 
