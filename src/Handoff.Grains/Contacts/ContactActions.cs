@@ -31,7 +31,7 @@ internal sealed class ContactActions(ContactModel model, string contactId, Hando
         }
 
         EnsureCurrentCard(cardId);
-        var card = State.Card!;
+        var card = State.Card!.ToDomain();
         if (!card.IsActive)
         {
             return false;
@@ -42,7 +42,7 @@ internal sealed class ContactActions(ContactModel model, string contactId, Hando
             State.PendingEffects.Add(new CancelEscalation(card.CardId));
         }
 
-        State.Card = card.ToDomain().Resume(actor, now).ToStored();
+        State.Card = card.Resume(actor, now).ToStored();
         State.LastResumedReasons = card.Reasons.Select(r => r.Reason).ToList();
         State.LastResumedAt = now;
         State.AutoEngage = true;
@@ -159,7 +159,7 @@ internal sealed class ContactActions(ContactModel model, string contactId, Hando
     /// </summary>
     public bool EnsureEscalationScheduled()
     {
-        if (State.Card is not { AwaitsEscalation: true } card || State.EscalationScheduledFor == card.CardId)
+        if (model.CardAwaitingEscalation is not { } card || State.EscalationScheduledFor == card.CardId)
         {
             return false;
         }
@@ -174,14 +174,14 @@ internal sealed class ContactActions(ContactModel model, string contactId, Hando
     /// </summary>
     private void MarkAttended(DateTimeOffset now)
     {
-        if (State.Card is { IsActive: true, AttendedAt: null } card)
+        if (State.Card?.ToDomain() is { IsActive: true, AttendedAt: null } card)
         {
             if (card.AwaitsEscalation)
             {
                 State.PendingEffects.Add(new CancelEscalation(card.CardId));
             }
 
-            State.Card = card.ToDomain().Attended(now).ToStored();
+            State.Card = card.Attended(now).ToStored();
         }
     }
 }

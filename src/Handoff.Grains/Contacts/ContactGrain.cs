@@ -90,7 +90,7 @@ public sealed partial class ContactGrain(
         }
 
         var now = time.GetUtcNow();
-        if (State.Card is { AwaitsEscalation: true } card && now < model.EscalationDueAt(card))
+        if (model.CardAwaitingEscalation is { } card && now < model.EscalationDueAt(card))
         {
             await reminder.RegisterAsync(model.EscalationDueAt(card));
             return;
@@ -112,7 +112,7 @@ public sealed partial class ContactGrain(
     /// </summary>
     private async Task CatchUpOnEscalationAsync()
     {
-        if (State.Card is not { AwaitsEscalation: true })
+        if (model.CardAwaitingEscalation is null)
         {
             return;
         }

@@ -76,7 +76,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         if (update.DisplayName is { } name && name != State.DisplayName)
         {
             State.DisplayName = name;
-            if (State.Card is { IsActive: true } active)
+            if (model.ActiveCard is { } active)
             {
                 // The tenant's list of active handoffs shows the contact's name.
                 State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, active)));
@@ -157,7 +157,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         var profile = Profile();
         var findings = engine.Triggers.Evaluate(profile, events, assessment, now, State.LastResumedAt);
         var cooldown = State.LastResumedAt is { } resumedAt ? new ResolvedCardCooldown(State.LastResumedReasons, resumedAt) : null;
-        var activeReasons = State.Card is { IsActive: true } active ? active.Reasons.Select(r => r.Reason).ToList() : null;
+        var activeReasons = model.ActiveCard is { } active ? active.Reasons.Select(r => r.Reason).ToList() : null;
         var decision = engine.CardRules.Decide(new CardDecisionInput(activeReasons, cooldown, State.Unsubscribed, findings, now));
 
         switch (decision)
@@ -170,15 +170,15 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
                 break;
         }
 
-        var card = State.Card;
+        var card = model.ActiveCard;
         State.Engagement = State.Engagement with
         {
             Score = assessment.Score,
             Trend = assessment.Trend,
             TrendDelta = assessment.TrendDelta,
             Sentiment = assessment.Sentiment,
-            Recommendation = card is { IsActive: true } ? Recommendation.HumanHandoff : Recommendation.ContinueAutomation,
-            Reasons = card is { IsActive: true } ? card.Reasons : [],
+            Recommendation = card is not null ? Recommendation.HumanHandoff : Recommendation.ContinueAutomation,
+            Reasons = card is not null ? card.Reasons : [],
             RecentEventCount = model.Window.Count,
         };
     }

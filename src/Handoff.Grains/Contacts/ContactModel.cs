@@ -39,6 +39,12 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     public CardNotices Notices { get; } = new(contactId, engine.Cards);
 
+    /// <summary>The card when it is active; null when there is none or it was resolved.</summary>
+    public CardState? ActiveCard => State.Card is { } card && card.ToDomain().IsActive ? card : null;
+
+    /// <summary>The active card when nobody has acted on it and it has not been escalated yet: it escalates once its SLA has passed.</summary>
+    public CardState? CardAwaitingEscalation => State.Card is { } card && card.ToDomain().AwaitsEscalation ? card : null;
+
     public List<EngagementEvent> Window
     {
         get => window ??= State.RecentEvents.ConvertAll(e => e.ToDomain());
@@ -148,7 +154,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     public void RefreshHolds() => outbox.RefreshHolds(Controls());
 
     private OutreachControls Controls() =>
-        new(State.Unsubscribed, State.Pause is not null, State.Card?.IsActive == true, State.AutoEngage);
+        new(State.Unsubscribed, State.Pause is not null, ActiveCard is not null, State.AutoEngage);
 
     /// <summary>A page of the audit trail after <paramref name="afterSequence"/>.</summary>
     public HistoryPage HistoryAfter(long afterSequence, int pageSize)
@@ -164,9 +170,9 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     /// <summary>A card lists what was done while it was active; later actions are in the audit trail only.</summary>
     public void RecordCardAction(CardActionKind kind, string actor, DateTimeOffset now)
     {
-        if (State.Card is { IsActive: true } card)
+        if (State.Card?.ToDomain() is { IsActive: true } card)
         {
-            State.Card = card.ToDomain().WithAction(kind, actor, now).ToStored();
+            State.Card = card.WithAction(kind, actor, now).ToStored();
         }
     }
 
@@ -178,7 +184,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         AddHistory(HistoryKind.OwnerAssigned, actor, now,
             $"Assigned to {Describe(ownerUserId)} (was {Describe(previous)}).");
 
-        if (State.Card is { IsActive: true } card)
+        if (ActiveCard is { } card)
         {
             // The unresolved notification follows the contact: resolved as reassigned in the old inbox, placed anew in the new one.
             var oldInbox = State.CardInbox ?? InboxAddress.ForOwner(previous);
