@@ -30,8 +30,8 @@ public sealed class CardMetrics : IDisposable
     /// <summary>Records what changed between the card before a stored change and the card after it.</summary>
     internal void Transition(CardState? before, CardState? after)
     {
-        var wasActive = before is { IsActive: true };
-        var isActive = after is { IsActive: true };
+        var wasActive = before?.ToDomain().IsActive == true;
+        var isActive = after?.ToDomain().IsActive == true;
         var sameCard = before is not null && after is not null && before.CardId == after.CardId;
         if (wasActive && !(isActive && sameCard))
         {

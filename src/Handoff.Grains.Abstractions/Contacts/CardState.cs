@@ -28,7 +28,10 @@ public sealed record ActionRecord(
     [property: Id(1)] string ActorUserId,
     [property: Id(2)] DateTimeOffset At);
 
-/// <summary>The SI Human Handoff card, as stored and as shown.</summary>
+/// <summary>
+/// The SI Human Handoff card, as stored and as shown. Its rules (whether it is active, awaits escalation) are the
+/// domain's HandoffCard's, which the grains map it to.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("handoff.CardState")]
 public sealed record CardState
 {
@@ -55,9 +58,4 @@ public sealed record CardState
     /// acted on before it was escalated is never escalated.
     /// </summary>
     [Id(17)] public DateTimeOffset? AttendedAt { get; init; }
-
-    public bool IsActive => Status == CardStatus.Active;
-
-    /// <summary>ACTIVE, not escalated yet and not acted on: the card escalates once its SLA has passed.</summary>
-    public bool AwaitsEscalation => IsActive && EscalatedAt is null && AttendedAt is null;
 }

@@ -4,6 +4,10 @@ using Handoff.Grains.Notifications;
 namespace Handoff.Grains.Contacts;
 
 /// <summary>Everything one contact grain persists: written at once for card transitions, actions and profile changes, and as a checkpoint after ingest (the events themselves are in the event journal).</summary>
+/// <remarks>
+/// Id 18 is retired (it held the dedupe memory as whole event ids, a format never released): never reuse it. States
+/// stored with it still read, the field skipped.
+/// </remarks>
 [GenerateSerializer, Alias("handoff.ContactState")]
 public sealed class ContactState
 {
@@ -31,8 +35,6 @@ public sealed class ContactState
     [Id(16)] public long LastHistorySequence { get; set; }
     /// <summary>The stored copy of the outbound queue the contact works on in memory, brought up to date at each write.</summary>
     [Id(17)] public List<OutreachMessageState> Outbox { get; set; } = [];
-    /// <summary>The dedupe memory as first stored (whole event ids); carried over into <see cref="SeenEvents"/> when the contact next forgets expired ids.</summary>
-    [Id(18)] public Dictionary<string, DateTimeOffset> LegacySeenEventIds { get; set; } = [];
     [Id(19)] public List<PendingEffect> PendingEffects { get; set; } = [];
     [Id(20)] public DateTimeOffset CreatedAt { get; set; }
     [Id(21)] public DateTimeOffset UpdatedAt { get; set; }

@@ -13,13 +13,15 @@ internal sealed partial class CardTransitionReport(CardMetrics metrics, string t
         }
 
         metrics.Transition(before, after);
-        if (before is { IsActive: true } && (after is null || after.CardId != before.CardId || !after.IsActive))
+        var wasActive = before?.ToDomain().IsActive == true;
+        var isActive = after?.ToDomain().IsActive == true;
+        if (before is not null && wasActive && (after is null || after.CardId != before.CardId || !isActive))
         {
             var resolved = after?.CardId == before.CardId ? after : null;
             LogCardResolved(tenantId, contactId, before.CardId, resolved?.Resolution?.ToString() ?? "Replaced", resolved?.ResolvedByUserId ?? "");
         }
 
-        if (after is { IsActive: true } && (before is null || before.CardId != after.CardId || !before.IsActive))
+        if (after is not null && isActive && (before is null || before.CardId != after.CardId || !wasActive))
         {
             LogCardRaised(tenantId, contactId, after.CardId, string.Join(",", after.Reasons.Select(r => r.Reason)), after.ScoreAtRaise);
         }

@@ -9,10 +9,10 @@ using ReminderOptions = Orleans.Hosting.ReminderOptions;
 namespace Handoff.Grains.Contacts;
 
 /// <summary>
-/// Loads the contact, applies each change through <see cref="ContactModel"/>, stores it and delivers the effects the
-/// change queued. Ingested events are durable in the event journal before they reach the grain, so applying them only
-/// changes memory: <see cref="ContactCheckpoints"/> writes the state later, and an activation replays the journal
-/// since its checkpoint. Everything a person sees or did — card transitions, actions, profile changes — is stored
+/// Loads the contact, applies each change through <see cref="ContactIngest"/> or <see cref="ContactActions"/> (both
+/// working on the <see cref="ContactModel"/>), stores it and delivers the effects the change queued. Ingested events
+/// are durable in the event journal before they reach the grain, so applying them only changes memory:
+/// <see cref="ContactCheckpoints"/> writes the state later, and an activation replays the journal since its checkpoint. Everything a person sees or did — card transitions, actions, profile changes — is stored
 /// before the call returns. A failed write abandons the activation: its memory is ahead of storage, and the next
 /// activation rebuilds it from the stored state and the journal. <see cref="EffectDelivery"/> delivers what a change
 /// owes other grains; a card left ACTIVE past its SLA is escalated by <see cref="CardEscalationReminder"/>.
@@ -32,6 +32,8 @@ public sealed partial class ContactGrain(
     public const string EscalationReminder = CardEscalationReminder.Name;
 
     private ContactModel model = null!;
+    private ContactIngest ingest = null!;
+    private ContactActions actions = null!;
     private string tenantId = "";
     private string contactId = "";
     private ContactCheckpoints checkpoints = null!;
@@ -43,6 +45,8 @@ public sealed partial class ContactGrain(
     {
         (tenantId, contactId) = GrainKeys.Parse(this.GetPrimaryKeyString());
         model = new ContactModel(store.State, tenantId, contactId, engine);
+        ingest = new ContactIngest(model, contactId, engine);
+        actions = new ContactActions(model, contactId, engine);
         model.ForgetExpiredEventIds(time.GetUtcNow());
         checkpoints = new ContactCheckpoints(this, store, model, checkpointThrottle, copier, time, engine.Contacts, logger);
         reminder = new CardEscalationReminder(this, time, reminderOptions);
@@ -86,14 +90,14 @@ public sealed partial class ContactGrain(
         }
 
         var now = time.GetUtcNow();
-        if (State.Card is { AwaitsEscalation: true } card && now < model.EscalationDueAt(card))
+        if (model.CardAwaitingEscalation is { } card && now < model.EscalationDueAt(card))
         {
             await reminder.RegisterAsync(model.EscalationDueAt(card));
             return;
         }
 
         var escalated = false;
-        await ChangeAsync(() => ValueTask.FromResult(escalated = model.Escalate(now)));
+        await ChangeAsync(() => ValueTask.FromResult(escalated = actions.Escalate(now)));
         if (!escalated)
         {
             // Acted on, resolved or escalated before this tick (a late tick, or one whose removal failed): nothing is
@@ -108,7 +112,7 @@ public sealed partial class ContactGrain(
     /// </summary>
     private async Task CatchUpOnEscalationAsync()
     {
-        if (State.Card is not { AwaitsEscalation: true })
+        if (model.CardAwaitingEscalation is null)
         {
             return;
         }
@@ -116,7 +120,7 @@ public sealed partial class ContactGrain(
         try
         {
             var now = time.GetUtcNow();
-            await ChangeAsync(() => ValueTask.FromResult(model.Escalate(now) || model.EnsureEscalationScheduled()));
+            await ChangeAsync(() => ValueTask.FromResult(actions.Escalate(now) || actions.EnsureEscalationScheduled()));
         }
         catch (Exception e)
         {
@@ -141,7 +145,7 @@ public sealed partial class ContactGrain(
         var now = time.GetUtcNow();
         await ChangeAsync(async () =>
         {
-            await model.UpsertAsync(update, now, CancellationToken.None);
+            await ingest.UpsertAsync(update, now, CancellationToken.None);
             return true;
         });
         return model.Snapshot(now);
@@ -162,7 +166,7 @@ public sealed partial class ContactGrain(
         IngestOutcome outcome;
         try
         {
-            outcome = await model.IngestAsync(events, time.GetUtcNow(), CancellationToken.None);
+            outcome = await ingest.IngestAsync(events, time.GetUtcNow(), CancellationToken.None);
         }
         catch
         {
@@ -189,19 +193,19 @@ public sealed partial class ContactGrain(
     }
 
     Task<ContactSnapshot> IContactGrain.SetAutoEngage(bool enabled, string cardId, string actorUserId) =>
-        ActAsync(now => model.SetAutoEngage(enabled, cardId, actorUserId, now));
+        ActAsync(now => actions.SetAutoEngage(enabled, cardId, actorUserId, now));
 
     Task<ContactSnapshot> IContactGrain.AssignOwner(string ownerUserId, string cardId, string actorUserId) =>
-        ActAsync(now => model.AssignOwner(ownerUserId, cardId, actorUserId, now));
+        ActAsync(now => actions.AssignOwner(ownerUserId, cardId, actorUserId, now));
 
     Task<ContactSnapshot> IContactGrain.ResumeAutomation(string cardId, string actorUserId) =>
-        ActAsync(now => model.ResumeAutomation(cardId, actorUserId, now));
+        ActAsync(now => actions.ResumeAutomation(cardId, actorUserId, now));
 
     Task<ContactSnapshot> IContactGrain.PauseAllOutreach(string cardId, string actorUserId, string reason) =>
-        ActAsync(now => model.PauseAllOutreach(cardId, actorUserId, reason, now));
+        ActAsync(now => actions.PauseAllOutreach(cardId, actorUserId, reason, now));
 
     Task<ContactSnapshot> IContactGrain.ResumeOutreach(string cardId, string actorUserId) =>
-        ActAsync(now => model.ResumeOutreach(cardId, actorUserId, now));
+        ActAsync(now => actions.ResumeOutreach(cardId, actorUserId, now));
 
     Task<HistoryPage> IContactGrain.GetHistory(long afterSequence, int pageSize)
     {

@@ -23,7 +23,7 @@ public sealed class SendGateTests(GrainClusterFixture fixture)
 
         await fixture.IngestAsync(contact, new Events(fixture.Now).RisingBuyer());
 
-        Assert.True((await contact.Get()).Card is { IsActive: true });
+        Assert.True((await contact.Get()).Card?.ToDomain() is { IsActive: true });
         Assert.Equal(DenialReason.HandoffActive, (await contact.CheckOutreach(MessageSource.Si)).DenialReason);
         Assert.True((await contact.CheckOutreach(MessageSource.Manual)).Allowed);
         var messages = (await contact.AllMessages()).ToDictionary(m => m.MessageId);

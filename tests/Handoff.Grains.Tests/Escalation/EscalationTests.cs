@@ -185,7 +185,7 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         await contact.PauseAllOutreach("", owner, "");
         await cluster.IngestAsync(contact, new Events(cluster.Clock.GetUtcNow()).RisingBuyer());
         var card = (await contact.Get()).Card;
-        Assert.True(card is { IsActive: true, AttendedAt: null }, "the rising buyer should have raised a card nobody has acted on");
+        Assert.True(card?.ToDomain() is { IsActive: true, AttendedAt: null }, "the rising buyer should have raised a card nobody has acted on");
         return (contactId, contact);
     }
 }

@@ -100,7 +100,7 @@ public sealed class ResumeAutomationTests(GrainClusterFixture fixture)
 
         await Assert.ThrowsAsync<StaleCardException>(() => handoff.Contact.ResumeAutomation(handoff.Card.CardId, "carol"));
         await Assert.ThrowsAsync<StaleCardException>(() => handoff.Contact.PauseAllOutreach(handoff.Card.CardId, "carol", ""));
-        Assert.True((await handoff.Contact.Get()).Card!.IsActive);
+        Assert.True((await handoff.Contact.Get()).Card!.ToDomain().IsActive);
         Assert.Null((await handoff.Contact.Get()).Pause);
     }
 }

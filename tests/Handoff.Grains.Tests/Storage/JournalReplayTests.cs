@@ -2,7 +2,6 @@ using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 
 namespace Handoff.Grains.Tests.Storage;
 
@@ -91,30 +90,6 @@ public sealed class JournalReplayTests
 
             Assert.Equal(2, stored.Engagement.TotalEventCount);
             Assert.NotNull(stored.CheckpointedAt);
-        }
-        finally
-        {
-            await cluster.StopAsync();
-        }
-    }
-
-    [Fact]
-    public async Task A_contact_stored_with_whole_event_ids_still_knows_those_events_after_the_upgrade()
-    {
-        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
-        var cluster = await HandoffTestCluster.StartAsync(store);
-        try
-        {
-            var contactId = $"c-{Guid.NewGuid():N}";
-            var seen = new Events(cluster.Clock.GetUtcNow()).At(TimeSpan.FromHours(1), EventType.EmailOpened, Channel.Email);
-            var old = new ContactState { Exists = true, Engagement = EngagementState.Initial with { TotalEventCount = 1 } };
-            old.LegacySeenEventIds[seen.EventId] = seen.OccurredAt;
-            var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
-            await storage.WriteStateAsync("contact", cluster.Grains.Contact(Tenant, contactId).GetGrainId(), new GrainState<ContactState>(old));
-
-            await cluster.Grains.Contact(Tenant, contactId).ApplyJournaled([seen]);
-
-            Assert.Equal(1, (await cluster.Grains.Contact(Tenant, contactId).Get()).Engagement.TotalEventCount);
         }
         finally
         {

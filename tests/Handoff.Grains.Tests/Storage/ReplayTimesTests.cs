@@ -61,7 +61,7 @@ public sealed class ReplayTimesTests
             await IngestAsync(cluster, tenant, contactId, [events.At(TimeSpan.FromMinutes(30), EventType.EmailOpened, Channel.Email)]);
 
             var before = await ReadAsync(cluster, tenant, contactId);
-            Assert.True(before.Contact.Card is { IsActive: true }, "the rising buyer should have raised a card");
+            Assert.True(before.Contact.Card?.ToDomain() is { IsActive: true }, "the rising buyer should have raised a card");
             Assert.Single(before.Notifications);
             Assert.NotNull(before.EscalationDueAt);
             Assert.NotEqual(before.Contact.UpdatedAt, (await StoredAsync(cluster, tenant, contactId)).UpdatedAt);
@@ -118,7 +118,7 @@ public sealed class ReplayTimesTests
             var snapshot = await contact.Get();
             var card = snapshot.Card;
             Assert.NotNull(card);
-            Assert.True(card.IsActive, "the replayed rising buyer should have raised a card");
+            Assert.True(card.ToDomain().IsActive, "the replayed rising buyer should have raised a card");
             Assert.Equal((appendedAt, appendedAt), (snapshot.CreatedAt, snapshot.UpdatedAt));
             Assert.Equal((appendedAt, appendedAt), (card.CreatedAt, card.UpdatedAt));
             Assert.All(card.Reasons, r => Assert.Equal(appendedAt, r.DetectedAt));

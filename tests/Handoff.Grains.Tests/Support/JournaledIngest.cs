@@ -65,14 +65,14 @@ public static class JournaledIngest
                 return true;
             }
 
-            if (snapshot.Card is not { IsActive: true } card)
+            if (snapshot.Card is not { } card || !card.ToDomain().IsActive)
             {
                 return true;
             }
 
             var indexed = (await cluster.Grains.HandoffIndex(tenantId).List(OwnerFilter.All, "", 0, IndexPageSize)).Handoffs
                 .Any(h => h.ContactId == snapshot.ContactId && h.CardId == card.CardId && h.CardVersion == card.Version && h.OwnerUserId == snapshot.OwnerUserId);
-            return indexed && (!card.AwaitsEscalation || await cluster.EscalationReminderOf(contact) is not null);
+            return indexed && (!card.ToDomain().AwaitsEscalation || await cluster.EscalationReminderOf(contact) is not null);
         }, $"the effects of ingest on contact {contact.GetPrimaryKeyString()}");
 
 }

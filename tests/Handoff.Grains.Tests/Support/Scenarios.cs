@@ -24,7 +24,7 @@ public static class Scenarios
         var events = new Events(now);
         await cluster.IngestAsync(contact, events.RisingBuyer());
         var card = (await contact.Get()).Card;
-        Assert.True(card is { IsActive: true }, "the rising buyer should have raised an active card");
+        Assert.True(card?.ToDomain() is { IsActive: true }, "the rising buyer should have raised an active card");
         return new ActiveHandoff(tenantId, contactId, owner, contact, card!, events);
     }
 

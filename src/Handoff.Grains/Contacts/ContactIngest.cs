@@ -1,0 +1,222 @@
+using Handoff.Domain.Cards;
+using Handoff.Domain.Contacts;
+using Handoff.Domain.Model;
+using Handoff.Domain.Scoring;
+using Handoff.Domain.Summary;
+using Handoff.Domain.Triggers;
+using Handoff.Grains.Notifications;
+
+namespace Handoff.Grains.Contacts;
+
+/// <summary>
+/// What the contact learns and what it decides from it: journaled events (deduplicated, applied batch by batch as of
+/// their append times) and profile updates change the profile and the event window; then the score is assessed, the
+/// triggers evaluated, and a card raised or given new reasons.
+/// </summary>
+internal sealed class ContactIngest(ContactModel model, string contactId, HandoffEngine engine)
+{
+    private ContactState State => model.State;
+
+    /// <summary>
+    /// Applies the journaled events whose ids were not seen before, batch by batch (a batch: the events of one append
+    /// time) in the order of their append times, each batch as of its append time. The journal gives a replay the same
+    /// batches and times, so the live path and every replay derive the same contact, times included. An event without
+    /// an append time (from a silo of the previous version) is applied as of <paramref name="now"/>. Returns how many
+    /// were new.
+    /// </summary>
+    public async ValueTask<IngestOutcome> IngestAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var accepted = 0;
+        foreach (var (appendedAt, batch) in AppendBatches.Of(events, e => e.AppendedAt, now))
+        {
+            accepted += await IngestBatchAsync(batch, appendedAt, cancellationToken);
+        }
+
+        return new IngestOutcome(accepted, events.Count - accepted);
+    }
+
+    /// <summary>Applies one batch's events whose ids were not seen before, as of its append time; returns how many were new.</summary>
+    private async ValueTask<int> IngestBatchAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset appendedAt, CancellationToken cancellationToken)
+    {
+        var fresh = new List<StoredEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (model.Seen.TryRemember(e.EventId, e.OccurredAt))
+            {
+                fresh.Add(e);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        model.EnsureExists(appendedAt);
+        foreach (var e in fresh.OrderBy(e => e.OccurredAt))
+        {
+            ApplyProfileFacts(e, appendedAt);
+        }
+
+        model.Window = RecentEventWindow.Trim(model.Window.Concat(fresh.Select(e => e.ToDomain())), e => e, appendedAt, engine.Scoring);
+        var latest = fresh.Max(e => e.OccurredAt);
+        State.Engagement = State.Engagement with
+        {
+            TotalEventCount = State.Engagement.TotalEventCount + fresh.Count,
+            LastEventAt = State.Engagement.LastEventAt is { } last && last > latest ? last : latest,
+        };
+
+        await EvaluateAsync(appendedAt, cancellationToken);
+        return fresh.Count;
+    }
+
+    public async ValueTask UpsertAsync(ProfileUpdate update, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        model.EnsureExists(now);
+        if (update.DisplayName is { } name && name != State.DisplayName)
+        {
+            State.DisplayName = name;
+            if (model.ActiveCard is { } active)
+            {
+                // The tenant's list of active handoffs shows the contact's name.
+                State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, active)));
+            }
+        }
+
+        if (update.Stage is { } stage)
+        {
+            State.Stage = stage;
+            State.StageChangedAt = now;
+        }
+
+        if (update.Phase is { } phase)
+        {
+            State.Phase = phase;
+            State.PhaseChangedAt = now;
+        }
+
+        if (update.OwnerUserId is { } owner && owner != State.OwnerUserId)
+        {
+            model.Reassign(owner, update.ActorUserId, now);
+            State.OwnerChangedAt = now;
+        }
+
+        State.UpdatedAt = now;
+        if (model.Window.Count > 0)
+        {
+            // A phase or stage change can make a reason fire (BUYING_SIGNALS needs the WIN phase).
+            await EvaluateAsync(now, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Stage, phase, owner and unsubscribe events change the profile unless a newer fact is already known. What the
+    /// contact records of it (the audit trail, the card) is dated <paramref name="appendedAt"/>, when Handoff learned of
+    /// the event; the event's own time orders the facts.
+    /// </summary>
+    private void ApplyProfileFacts(StoredEvent e, DateTimeOffset appendedAt)
+    {
+        switch (e.Type)
+        {
+            case EventType.StageChanged when e.Stage is { } stage && IsNewer(e.OccurredAt, State.StageChangedAt):
+                State.Stage = stage;
+                State.StageChangedAt = e.OccurredAt;
+                break;
+            case EventType.PhaseChanged when e.Phase is { } phase && IsNewer(e.OccurredAt, State.PhaseChangedAt):
+                State.Phase = phase;
+                State.PhaseChangedAt = e.OccurredAt;
+                break;
+            case EventType.OwnerChanged when IsNewer(e.OccurredAt, State.OwnerChangedAt):
+                State.OwnerChangedAt = e.OccurredAt;
+                if ((e.OwnerUserId ?? "") != State.OwnerUserId)
+                {
+                    model.Reassign(e.OwnerUserId ?? "", ContactModel.SystemActor, appendedAt);
+                }
+
+                break;
+            case EventType.Unsubscribed when !State.Unsubscribed:
+                State.Unsubscribed = true;
+                model.AddHistory(HistoryKind.Unsubscribed, ContactModel.SystemActor, appendedAt, "The contact unsubscribed: every message is held and no handoff will be raised.");
+                model.RefreshHolds();
+                break;
+        }
+
+        // Never back: a batch journaled before the contact's latest change may reach it after that change.
+        if (appendedAt > State.UpdatedAt)
+        {
+            State.UpdatedAt = appendedAt;
+        }
+
+        static bool IsNewer(DateTimeOffset at, DateTimeOffset? known) => known is null || at >= known;
+    }
+
+    private async ValueTask EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var events = model.Window;
+        var assessment = engine.Scorer.Assess(events, now);
+        var profile = Profile();
+        var findings = engine.Triggers.Evaluate(profile, events, assessment, now, State.LastResumedAt);
+        var cooldown = State.LastResumedAt is { } resumedAt ? new ResolvedCardCooldown(State.LastResumedReasons, resumedAt) : null;
+        var activeReasons = model.ActiveCard is { } active ? active.Reasons.Select(r => r.Reason).ToList() : null;
+        var decision = engine.CardRules.Decide(new CardDecisionInput(activeReasons, cooldown, State.Unsubscribed, findings, now));
+
+        switch (decision)
+        {
+            case CardDecision.Raise raise:
+                await RaiseCardAsync(raise.Reasons, assessment, profile, events, now, cancellationToken);
+                break;
+            case CardDecision.Update update:
+                await UpdateCardAsync(update.AddedReasons, assessment, profile, events, now, cancellationToken);
+                break;
+        }
+
+        var card = model.ActiveCard;
+        State.Engagement = State.Engagement with
+        {
+            Score = assessment.Score,
+            Trend = assessment.Trend,
+            TrendDelta = assessment.TrendDelta,
+            Sentiment = assessment.Sentiment,
+            Recommendation = card is not null ? Recommendation.HumanHandoff : Recommendation.ContinueAutomation,
+            Reasons = card is not null ? card.Reasons : [],
+            RecentEventCount = model.Window.Count,
+        };
+    }
+
+    private async ValueTask RaiseCardAsync(
+        IReadOnlyList<ReasonFinding> findings, EngagementAssessment assessment, ContactProfile profile,
+        IReadOnlyList<EngagementEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var summary = await engine.SummaryWriter.WriteAsync(new SummaryInput(profile, assessment, findings, events, now), cancellationToken);
+        var card = HandoffCard.Raise(Guid.NewGuid().ToString("N"), engine.Cards.Label, summary, findings,
+            assessment.Score, assessment.Trend, State.Phase, State.Stage, now).ToStored();
+        State.Card = card;
+        State.CardsRaised++;
+        model.AddHistory(HistoryKind.CardRaised, ContactModel.SystemActor, now,
+            $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({Domain.Text.ValueWording.Trend(card.TrendAtRaise).Word}).");
+        model.PlaceCardNotification(card, now);
+        State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, card)));
+        model.ScheduleEscalationOf(card);
+        model.RefreshHolds();
+    }
+
+    private async ValueTask UpdateCardAsync(
+        IReadOnlyList<ReasonFinding> added, EngagementAssessment assessment, ContactProfile profile,
+        IReadOnlyList<EngagementEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var card = State.Card!;
+        var allFindings = card.Reasons.Select(r => new ReasonFinding(r.Reason, r.Evidence)).Concat(added).ToList();
+        var summary = await engine.SummaryWriter.WriteAsync(new SummaryInput(profile, assessment, allFindings, events, now), cancellationToken);
+        card = card.ToDomain().WithAddedReasons(added, summary, now).ToStored();
+        State.Card = card;
+        model.AddHistory(HistoryKind.CardUpdated, ContactModel.SystemActor, now, $"New reason on the card: {DescribeReasons(added.Select(f => f.Reason))}.");
+        State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), model.Notices.Notice(State, card, State.CardDeliveryId)));
+        State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, card)));
+    }
+
+    private ContactProfile Profile() => new(contactId, State.DisplayName, State.OwnerUserId, State.Stage, State.Phase);
+
+    private static string DescribeReasons(IEnumerable<ReasonRecord> reasons) => DescribeReasons(reasons.Select(r => r.Reason));
+
+    private static string DescribeReasons(IEnumerable<HandoffReason> reasons) => string.Join(", ", reasons.Select(r => Domain.Text.ReasonWording.Of(r).Label));
+}
