@@ -114,6 +114,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up", null);
             var cardsBefore = await ContactReader.CountSettledActiveCardsAsync(ingest);
             var startRss = host.Rss;
+            var countersBefore = await RuntimeCounters.ReadAsync(host, cancellationToken);
             var meter = new CpuMeter(host);
             Pass pass;
             Stats reads;
@@ -127,6 +128,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             }
 
             var cpu = meter.Stop();
+            var cost = countersBefore.PerEvent(await RuntimeCounters.ReadAsync(host, cancellationToken), pass.Events);
             var cards = await ContactReader.CountSettledActiveCardsAsync(ingest) - cardsBefore;
             host.EnsureRunning();
             return Add(new RunResult(name, rate is null ? $"the host on {binary.Store}, full speed" : $"the host on {binary.Store}, throttled to {rate:N0} events/s", store, pass)
@@ -135,6 +137,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
                 GetContact = reads,
                 Cards = cards,
                 Cpu = cpu,
+                Cost = cost,
                 StartRssMiB = Mib(startRss),
                 PeakRssMiB = Mib(host.PeakRss),
                 BytesPerContact = (double?)(host.PeakRss - startRss) / workload.ContactsTouched,
@@ -173,6 +176,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             (run.Cards is { } cards ? $", {cards:N0} cards" : "") +
             (run.PeakRssMiB is { } rss ? $", peak RSS {rss:N0} MiB" : "") +
             (run.Cpu?.Host is { } host ? $", host CPU {host:0.00} cores" : "") +
+            (run.Cost is { } cost ? $" ({cost.CpuMicroseconds:N0} µs, {cost.AllocatedBytes:N0} B allocated an event, GC pauses {cost.GcPauseShare:P0} of it)" : "") +
             (run.Cpu is { } cpu ? $", bench {cpu.Bench:0.00}, others {cpu.Others:0.00} cores" : ""));
         return run;
     }

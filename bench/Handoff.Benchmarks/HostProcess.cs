@@ -15,10 +15,11 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process process;
     private readonly Queue<string> lastLines = new();
 
-    private HostProcess(Process process, int grpcPort)
+    private HostProcess(Process process, int grpcPort, int managementPort)
     {
         this.process = process;
         GrpcAddress = $"http://127.0.0.1:{grpcPort}";
+        ManagementAddress = $"http://127.0.0.1:{managementPort}";
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -26,6 +27,9 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public string GrpcAddress { get; }
+
+    /// <summary>The management listener: health and the Prometheus scrape at /metrics.</summary>
+    public string ManagementAddress { get; }
 
     public int Id => process.Id;
 
@@ -57,6 +61,7 @@ public sealed class HostProcess : IAsyncDisposable
         IEnumerable<KeyValuePair<string, string>>? environment = null, string? assembly = null)
     {
         var grpcPort = FreePort();
+        var managementPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -74,7 +79,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             ["Handoff:Server:GrpcUrl"] = $"http://127.0.0.1:{grpcPort}",
             ["Handoff:Server:GrpcWebUrl"] = $"http://127.0.0.1:{FreePort()}",
-            ["Handoff:Server:ManagementUrl"] = $"http://127.0.0.1:{FreePort()}",
+            ["Handoff:Server:ManagementUrl"] = $"http://127.0.0.1:{managementPort}",
             ["Handoff:Auth:SigningKey"] = Bench.Credentials.SigningKey,
             // The benchmark's one identity stands in for every user and service of its tenant: no per-caller rate applies.
             ["Handoff:Limits:CallsPerSecondPerUser"] = "1000000",
@@ -96,7 +101,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        return new HostProcess(process, grpcPort);
+        return new HostProcess(process, grpcPort, managementPort);
     }
 
     public string Output

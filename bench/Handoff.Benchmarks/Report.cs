@@ -28,6 +28,9 @@ public sealed record RunResult(string Name, string What, string Store, [property
     /// <summary>CPU used during the pass, in cores: the machine, the benchmark, the host, everything else.</summary>
     public CpuUse? Cpu { get; init; }
 
+    /// <summary>The host's CPU, allocation and GC pause per event, from its own runtime counters.</summary>
+    public HostCost? Cost { get; init; }
+
     /// <summary>Host RSS after start-up and warm-up.</summary>
     public double? StartRssMiB { get; init; }
 
@@ -108,9 +111,10 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
         var rows = runs.Select(r => new[]
         {
             r.Name, N(r.EventsPerSecond, "N0"), N(r.Ack.P50), N(r.Ack.P99), N(r.GetContact?.P50), N(r.GetContact?.P99),
-            N(r.Cards, "N0"), N(r.PeakRssMiB, "N0"), N(r.BytesPerContact, "N0"), N(r.Cpu?.Host, "0.00"), N(r.Cpu?.Bench, "0.00"), N(r.Cpu?.Others, "0.00"), RatioCell(r),
+            N(r.Cards, "N0"), N(r.PeakRssMiB, "N0"), N(r.BytesPerContact, "N0"), N(r.Cpu?.Host, "0.00"), N(r.Cost?.CpuMicroseconds, "N0"), N(r.Cost?.AllocatedBytes, "N0"), P(r.Cost?.GcPauseShare),
+            N(r.Cpu?.Bench, "0.00"), N(r.Cpu?.Others, "0.00"), RatioCell(r),
         });
-        Table(output, ["run", "events/s", "ack p50 ms", "ack p99 ms", "get p50 ms", "get p99 ms", "cards", "peak RSS MiB", "bytes/contact", "host CPU", "bench CPU", "other CPU", "events/s ÷ baseline"], rows);
+        Table(output, ["run", "events/s", "ack p50 ms", "ack p99 ms", "get p50 ms", "get p99 ms", "cards", "peak RSS MiB", "bytes/contact", "host CPU", "host µs/event", "host B/event", "GC pause", "bench CPU", "other CPU", "events/s ÷ baseline"], rows);
 
         output.WriteLine();
         output.WriteLine("ours / baseline (events/s: higher is better; latency, RSS, bytes: lower is better)");
@@ -183,6 +187,8 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
     }
 
     private static string N(double? value, string format = "0.0") => value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    private static string P(double? share) => share is { } s && double.IsFinite(s) ? s.ToString("P0", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>A ratio with two significant digits at least (0.0037, 0.63, 12.50).</summary>
     private static string R(double? value) => value is { } v && double.IsFinite(v) && v > 0

@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace Handoff.Benchmarks;
+
+/// <summary>
+/// The host's own runtime counters (the System.Runtime meter, which the host exports at /metrics on its management
+/// listener): bytes allocated on the managed heap, time paused for garbage collection and CPU time, all since the
+/// process started. Two readings around a pass give what the pass cost the host per event.
+/// </summary>
+public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSeconds, double CpuSeconds)
+{
+    private const string Allocated = "dotnet_gc_heap_total_allocated_bytes_total";
+    private const string GcPause = "dotnet_gc_pause_time_seconds_total";
+    private const string Cpu = "dotnet_process_cpu_time_seconds_total";
+
+    public static async Task<RuntimeCounters> ReadAsync(HostProcess host, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await http.GetStringAsync($"{host.ManagementAddress}/metrics", cancellationToken);
+        double allocated = 0, pause = 0, cpu = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            // name{labels} value [timestamp]; CPU comes as one line per mode (user, system), summed here.
+            var name = line.AsSpan(0, Math.Max(0, line.IndexOfAny(['{', ' '])));
+            if (name.SequenceEqual(Allocated))
+            {
+                allocated += Value(line);
+            }
+            else if (name.SequenceEqual(GcPause))
+            {
+                pause += Value(line);
+            }
+            else if (name.SequenceEqual(Cpu))
+            {
+                cpu += Value(line);
+            }
+        }
+
+        return new RuntimeCounters(allocated, pause, cpu);
+    }
+
+    /// <summary>What the host spent between this reading and a later one, per event of the pass.</summary>
+    public HostCost PerEvent(RuntimeCounters later, int events) => new(
+        (later.CpuSeconds - CpuSeconds) * 1e6 / events,
+        (later.AllocatedBytes - AllocatedBytes) / events,
+        later.CpuSeconds > CpuSeconds ? (later.GcPauseSeconds - GcPauseSeconds) / (later.CpuSeconds - CpuSeconds) : 0);
+
+    private static double Value(string line)
+    {
+        var fields = line[(line.LastIndexOf('}') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return double.Parse(fields[0], CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>
+/// The host's cost of one event in a pass: CPU microseconds (user and system), bytes allocated on the managed heap,
+/// and the time paused for garbage collection as a share of the host's CPU time.
+/// </summary>
+public sealed record HostCost(double CpuMicroseconds, double AllocatedBytes, double GcPauseShare);
