@@ -135,7 +135,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
         }
     }
 
-    private RequestValidator ValidateEvent(V1.EngagementEvent e, string path, DateTimeOffset now)
+    internal RequestValidator ValidateEvent(V1.EngagementEvent e, string path, DateTimeOffset now)
     {
         var validator = new RequestValidator(api.Value)
             .Id(e.EventId, $"{path}.event_id")

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Google.Protobuf;
+using Handoff.Benchmarks;
+using Handoff.Domain.Cards;
+using Handoff.Domain.Contacts;
+using Handoff.Domain.Model;
+using Handoff.Domain.Scoring;
+using Handoff.Domain.Triggers;
+using Handoff.Grains;
+using Handoff.Grains.Contacts;
+using Handoff.Grains.Journal;
+using Handoff.Server.Hosting;
+using Handoff.Server.Ingest;
+using Handoff.Server.Mapping;
+using Handoff.Server.Observability;
+using Handoff.Storage.Journal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using V1 = Handoff.Protos.V1;
+
+// The ingest cost budget (docs/ingest-durability.md): the host's own code for each stage of an event's path, on the
+// benchmark's workload (same seed, sizes and skew), one stage at a time in this process, each run once to compile and
+// once measured. A stage's cost is the process's CPU time and managed bytes allocated over the measured run, per event.
+// What the host spends beyond these stages (the grain call, checkpoints, card effects, the gRPC and Orleans runtimes) is
+// the host pass's cost (bench/Handoff.Benchmarks) less their sum.
+var events = Argument("--events", 100_000);
+var workload = Workload.Generate(Argument("--contacts", 100_000), events, Argument("--batch", 500), 0.99, Argument("--seed", 42));
+var frames = workload.Batches.Select(b => b.ToByteArray()).ToArray();
+var folder = Directory.CreateTempSubdirectory("handoff-stages-").FullName;
+var results = new List<(string Stage, double Micros, double Bytes)>();
+
+var services = new ServiceCollection().AddMetrics().AddSerializer(s => s.AddAssembly(typeof(StoredEvent).Assembly)).BuildServiceProvider();
+var pipeline = new IngestPipeline(null!, null!, Options.Create(new IngestOptions()), Options.Create(new ApiOptions()),
+    Options.Create(new ContactOptions()), TimeProvider.System, new IngestMetrics(services.GetRequiredService<IMeterFactory>()));
+var scoring = new ScoringOptions();
+var sentiment = new SentimentAnalyzer(new SentimentOptions());
+var scorer = new EngagementScorer(scoring, sentiment);
+var triggers = new HandoffTriggerEvaluator(new TriggerOptions(), scorer, sentiment);
+var cardRules = new CardRules(new CardOptions());
+
+try
+{
+    for (var run = 0; run < 2; run++)
+    {
+        var measured = run == 1;
+        var stamp = $"r{run}";
+        workload.Stamp(stamp);
+        var frameOf = workload.Batches.Select(b => b.ToByteArray()).ToArray();
+        V1.IngestEventsRequest[] decoded = [];
+        Stage("decode (protobuf, per batch)", measured, () => decoded = frameOf.Select(V1.IngestEventsRequest.Parser.ParseFrom).ToArray());
+
+        var now = DateTimeOffset.UtcNow;
+        var entries = new List<JournalEntry>[decoded.Length];
+        Stage("validate and map (proto → StoredEvent)", measured, () =>
+        {
+            for (var b = 0; b < decoded.Length; b++)
+            {
+                var list = entries[b] = new List<JournalEntry>(decoded[b].Events.Count);
+                for (var i = 0; i < decoded[b].Events.Count; i++)
+                {
+                    var e = decoded[b].Events[i];
+                    if (!pipeline.ValidateEvent(e, $"events[{i}]", now).IsValid)
+                    {
+                        throw new InvalidOperationException($"Event {e.EventId} is not valid.");
+                    }
+
+                    list.Add(new JournalEntry(e.ContactId, e.ToStored()));
+                }
+            }
+        });
+
+        await using (var journal = new SqliteEventJournal(Path.Combine(folder, $"{stamp}.events.db"), services.GetRequiredService<Serializer>()))
+        {
+            await StageAsync("journal append (SQLite, one batch at a time)", measured, async () =>
+            {
+                foreach (var batch in entries)
+                {
+                    await journal.AppendAsync(Workload.Tenant, batch, now);
+                }
+            });
+        }
+
+        // The contact's side, per contact and batch as the pipeline groups them: dedupe, the window brought up to
+        // date, then (second stage) the score, the triggers and the card decision on that window.
+        var groups = entries.Select(batch => batch.GroupBy(e => e.ContactId).Select(g => (Contact: g.Key, Events: g.Select(e => e.Event).ToList())).ToList()).ToList();
+        var windowOnly = Contacts(evaluate: false, measured ? "contact: dedupe and window upkeep" : null);
+        var withEvaluation = Contacts(evaluate: true, null);
+        if (measured)
+        {
+            results.Add(("contact: score, triggers and card decision on the window", withEvaluation.Micros - windowOnly.Micros, withEvaluation.Bytes - windowOnly.Bytes));
+        }
+
+        (double Micros, double Bytes) Contacts(bool evaluate, string? name)
+        {
+            var windows = new Dictionary<string, (SeenEventIds Seen, List<EngagementEvent> Window)>(StringComparer.Ordinal);
+            return Stage(name, name is not null, () =>
+            {
+                foreach (var batch in groups)
+                {
+                    foreach (var (contact, stored) in batch)
+                    {
+                        if (!windows.TryGetValue(contact, out var known))
+                        {
+                            windows[contact] = known = (new SeenEventIds(new Dictionary<ulong, long>()), []);
+                        }
+
+                        var fresh = stored.Where(e => known.Seen.TryRemember(e.EventId, e.OccurredAt)).ToList();
+                        var window = RecentEventWindow.Trim(known.Window.Concat(fresh.Select(e => e.ToDomain())), e => e, now, scoring);
+                        windows[contact] = (known.Seen, window);
+                        if (evaluate)
+                        {
+                            var assessment = scorer.Assess(window, now);
+                            var findings = triggers.Evaluate(new ContactProfile(contact, "", "", LifecycleStage.Lead, PipelinePhase.Discover), window, assessment, now);
+                            cardRules.Decide(new CardDecisionInput(null, null, false, findings, now));
+                        }
+                    }
+                }
+            });
+        }
+    }
+}
+finally
+{
+    Directory.Delete(folder, recursive: true);
+}
+
+Console.WriteLine($"{events:N0} events in batches of {workload.Batches[0].Events.Count} over {workload.ContactsTouched:N0} contacts; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+Console.WriteLine("| stage | CPU µs/event | bytes allocated/event |");
+Console.WriteLine("|---|---:|---:|");
+foreach (var (stage, micros, bytes) in results)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {stage} | {micros:0.0} | {bytes:N0} |"));
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| sum of the stages | {results.Sum(r => r.Micros):0.0} | {results.Sum(r => r.Bytes):N0} |"));
+return;
+
+(double Micros, double Bytes) Stage(string? name, bool measured, Action action) =>
+    StageAsync(name, measured, () => { action(); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
+async Task<(double Micros, double Bytes)> StageAsync(string? name, bool measured, Func<Task> action)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    var process = Process.GetCurrentProcess();
+    var cpu = process.TotalProcessorTime;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    await action();
+    process.Refresh();
+    var cost = ((process.TotalProcessorTime - cpu).TotalMicroseconds / events, (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / events);
+    if (measured && name is not null)
+    {
+        results.Add((name, cost.Item1, cost.Item2));
+    }
+
+    return cost;
+}
+
+int Argument(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
