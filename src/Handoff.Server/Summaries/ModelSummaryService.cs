@@ -94,29 +94,9 @@ public sealed partial class ModelSummaryService : BackgroundService, IModelSumma
     /// <summary>One card: the model's answer, checked, onto the card; never throws but for the host stopping.</summary>
     private async Task SummariseAsync(ModelSummaryRequest request, CancellationToken stoppingToken)
     {
-        string text;
-        try
+        var text = await WriteCheckedAsync(request.Facts, request.ContactId, request.CardId, stoppingToken);
+        if (text is null)
         {
-            text = await pipeline.ExecuteAsync(async token => await writer.WriteAsync(request.Facts, token), stoppingToken);
-        }
-        catch (BrokenCircuitException)
-        {
-            LogSkipped(request.ContactId, request.CardId);
-            Count("skipped");
-            return;
-        }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-        {
-            LogFailed(e, request.ContactId, request.CardId, e is TimeoutRejectedException ? $"no answer within {options.Timeout}" : e.GetType().Name);
-            Count("failed");
-            return;
-        }
-
-        var verdict = guard.Check(text, request.Facts);
-        if (!verdict.Passed)
-        {
-            LogRejected(request.ContactId, request.CardId, string.Join("; ", verdict.Problems));
-            Count("rejected");
             return;
         }
 
@@ -131,6 +111,43 @@ public sealed partial class ModelSummaryService : BackgroundService, IModelSumma
             LogFailed(e, request.ContactId, request.CardId, "the contact did not take the summary");
             Count("failed");
         }
+    }
+
+    /// <summary>
+    /// The model's summary of <paramref name="facts"/> when the endpoint answered in time and the answer passed the guard;
+    /// null otherwise (the card keeps its deterministic summary), with the reason logged. Throws only when
+    /// <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async Task<string?> WriteCheckedAsync(FactSheet facts, string contactId, string cardId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        string text;
+        try
+        {
+            text = await pipeline.ExecuteAsync(async token => await writer.WriteAsync(facts, token), cancellationToken);
+        }
+        catch (BrokenCircuitException)
+        {
+            LogSkipped(contactId, cardId);
+            Count("skipped");
+            return null;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(e, contactId, cardId, e is TimeoutRejectedException ? $"no answer within {options.Timeout}" : e.GetType().Name);
+            Count("failed");
+            return null;
+        }
+
+        var verdict = guard.Check(text, facts);
+        if (!verdict.Passed)
+        {
+            LogRejected(contactId, cardId, string.Join("; ", verdict.Problems));
+            Count("rejected");
+            return null;
+        }
+
+        return text;
     }
 
     /// <summary>
