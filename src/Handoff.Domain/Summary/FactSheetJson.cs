@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Handoff.Domain.Text;
@@ -14,8 +15,10 @@ namespace Handoff.Domain.Summary;
 /// </summary>
 public static class FactSheetJson
 {
+    /// <summary>Names as written ("María", "O'Neil"), not \u escapes: the model and the guard read them as text. Never embedded in HTML.</summary>
     private static readonly JsonSerializerOptions Json = new()
     {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };

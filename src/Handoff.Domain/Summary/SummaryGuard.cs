@@ -156,7 +156,7 @@ public sealed partial class SummaryGuard(SummaryOptions options)
 
         foreach (Match m in WordPattern().Matches(text))
         {
-            if (NumberWords.TryGetValue(m.Value, out var n) && !allowed.Contains(n))
+            if (NumberWords.TryGetValue(m.Value, out var n) && !allowed.Contains(n) && !Mentions(sheet.ToLowerInvariant(), m.Value.ToLowerInvariant()))
             {
                 problems.Add($"the number \"{m.Value}\" is not in the facts");
             }
