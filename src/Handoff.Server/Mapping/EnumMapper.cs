@@ -47,9 +47,9 @@ public static class EnumMapper
 
     public static V1.EventType ToProto(this DomainModel.EventType value) => Convert<DomainModel.EventType, V1.EventType>(value);
 
-    /// <summary>A card stored before its writer was recorded says UNSPECIFIED: unknown, not an error.</summary>
+    /// <summary>A card stored before its writer was recorded (0) says UNSPECIFIED: unknown, not an error; other undefined numbers throw.</summary>
     public static V1.SummaryWriter ToProto(this SummaryWriterKind value) =>
-        Enum.IsDefined(value) ? Convert<SummaryWriterKind, V1.SummaryWriter>(value) : V1.SummaryWriter.Unspecified;
+        value == default ? V1.SummaryWriter.Unspecified : Convert<SummaryWriterKind, V1.SummaryWriter>(value);
 
     public static V1.CardStatus ToProto(this CardStatus value) => Convert<CardStatus, V1.CardStatus>(value);
 
