@@ -12,6 +12,7 @@ public sealed class HandoffEngine(
     HandoffTriggerEvaluator triggers,
     CardRules cardRules,
     ISummaryWriter summaryWriter,
+    Contacts.IModelSummaryRequests modelSummaries,
     IOptions<ScoringOptions> scoring,
     IOptions<CardOptions> cards,
     IOptions<ContactOptions> contacts)
@@ -19,7 +20,11 @@ public sealed class HandoffEngine(
     public EngagementScorer Scorer { get; } = scorer;
     public HandoffTriggerEvaluator Triggers { get; } = triggers;
     public CardRules CardRules { get; } = cardRules;
+    /// <summary>The writer of the summary a card is raised with, in the contact's turn: the deterministic one.</summary>
     public ISummaryWriter SummaryWriter { get; } = summaryWriter;
+
+    /// <summary>Where a card goes for a language model's summary, written outside the contact's turn.</summary>
+    public Contacts.IModelSummaryRequests ModelSummaries { get; } = modelSummaries;
     public ScoringOptions Scoring { get; } = scoring.Value;
     public CardOptions Cards { get; } = cards.Value;
     public ContactOptions Contacts { get; } = contacts.Value;

@@ -35,6 +35,7 @@ public static class HandoffServiceCollectionExtensions
         services.AddSingleton(sp => new CardRules(sp.GetRequiredService<IOptions<CardOptions>>().Value));
         services.TryAddSingleton(sp => new DeterministicSummaryWriter(sp.GetRequiredService<IOptions<SummaryOptions>>().Value));
         services.TryAddSingleton<ISummaryWriter>(sp => sp.GetRequiredService<DeterministicSummaryWriter>());
+        services.TryAddSingleton<Contacts.IModelSummaryRequests, Contacts.NoModelSummaries>();
         services.AddSingleton<HandoffEngine>();
         services.AddSingleton<Contacts.CheckpointThrottle>();
         services.TryAddSingleton(sp => new CardMetrics(sp.GetService<IMeterFactory>()));

@@ -1,4 +1,5 @@
 using Handoff.Domain.Model;
+using Handoff.Domain.Summary;
 using Handoff.Domain.Triggers;
 
 namespace Handoff.Domain.Cards;
@@ -49,15 +50,27 @@ public sealed record HandoffCard
     public DateTimeOffset? EscalatedAt { get; init; }
     public DateTimeOffset? AttendedAt { get; init; }
 
+    /// <summary>The facts the summary was written from (null on cards stored before fact sheets existed).</summary>
+    public FactSheet? Facts { get; init; }
+
+    /// <summary>Who wrote <see cref="Summary"/>, and when (<see cref="SummaryWrittenAt"/>, null on older cards).</summary>
+    public SummaryWriterKind SummaryWriter { get; init; }
+
+    public DateTimeOffset? SummaryWrittenAt { get; init; }
+
     public bool IsActive => Status == HandoffCardStatus.Active;
 
     /// <summary>ACTIVE, not escalated yet and not acted on: the card escalates once its SLA has passed.</summary>
     public bool AwaitsEscalation => IsActive && EscalatedAt is null && AttendedAt is null;
 
     /// <summary>A new ACTIVE card, version 1, for the reasons found.</summary>
+    /// <remarks>The summary is the deterministic writer's, from <paramref name="facts"/>; a language model's may replace it later.</remarks>
     public static HandoffCard Raise(string cardId, string label, string summary, IEnumerable<ReasonFinding> findings,
-        int score, Trend trend, PipelinePhase phase, LifecycleStage stage, DateTimeOffset now) => new()
+        int score, Trend trend, PipelinePhase phase, LifecycleStage stage, DateTimeOffset now, FactSheet? facts = null) => new()
         {
+            Facts = facts,
+            SummaryWriter = SummaryWriterKind.Deterministic,
+            SummaryWrittenAt = now,
             CardId = cardId,
             Version = 1,
             Label = label,
@@ -81,14 +94,40 @@ public sealed record HandoffCard
     /// <summary>When the card escalates: its creation plus the SLA.</summary>
     public DateTimeOffset EscalationDueAt(TimeSpan sla) => CreatedAt + sla;
 
-    /// <summary>The card with new reasons added after the ones it had, its summary rewritten, one version up.</summary>
-    public HandoffCard WithAddedReasons(IEnumerable<ReasonFinding> added, string summary, DateTimeOffset now) => this with
+    /// <summary>The card with new reasons added after the ones it had, its summary rewritten (deterministic), one version up.</summary>
+    public HandoffCard WithAddedReasons(IEnumerable<ReasonFinding> added, string summary, DateTimeOffset now, FactSheet? facts = null) => this with
     {
         Version = Version + 1,
         Reasons = Reasons.Concat(added.Select(f => new CardReason(f.Reason, f.Evidence, now))).ToList(),
         Summary = summary,
+        Facts = facts ?? Facts,
+        SummaryWriter = SummaryWriterKind.Deterministic,
+        SummaryWrittenAt = now,
         UpdatedAt = now,
     };
+
+    /// <summary>
+    /// Whether a summary written for version <paramref name="version"/> of card <paramref name="cardId"/> may replace this
+    /// card's: it is the same card, still active, and nothing changed on it since (a newer version has newer facts).
+    /// </summary>
+    public bool AcceptsSummaryFor(string cardId, int version) => IsActive && CardId == cardId && Version == version;
+
+    /// <summary>
+    /// The card with another writer's summary of the same facts, one version up (so inboxes and watchers take the change),
+    /// written at <paramref name="writtenAt"/>.
+    /// </summary>
+    public HandoffCard WithReplacedSummary(string summary, SummaryWriterKind writer, DateTimeOffset writtenAt, DateTimeOffset now)
+    {
+        EnsureActive();
+        return this with
+        {
+            Version = Version + 1,
+            Summary = summary,
+            SummaryWriter = writer,
+            SummaryWrittenAt = writtenAt,
+            UpdatedAt = now,
+        };
+    }
 
     /// <summary>Resume SI Automation: the card is resolved by <paramref name="actor"/>, the press listed, attended now if not before.</summary>
     public HandoffCard Resume(string actor, DateTimeOffset now)

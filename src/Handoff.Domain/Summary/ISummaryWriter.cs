@@ -1,7 +1,7 @@
 namespace Handoff.Domain.Summary;
 
-/// <summary>Writes the 2-4 sentence brief on a handoff card.</summary>
+/// <summary>Writes the 2-4 sentence brief on a handoff card from the card's fact sheet, and from nothing else.</summary>
 public interface ISummaryWriter
 {
-    ValueTask<string> WriteAsync(SummaryInput input, CancellationToken cancellationToken);
+    ValueTask<string> WriteAsync(FactSheet facts, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Handoff.Domain.Model;
+using Handoff.Domain.Summary;
 
 namespace Handoff.Grains.Contacts;
 
@@ -58,4 +59,9 @@ public sealed record CardState
     /// acted on before it was escalated is never escalated.
     /// </summary>
     [Id(17)] public DateTimeOffset? AttendedAt { get; init; }
+    /// <summary>The facts the summary was written from; null on cards stored before fact sheets.</summary>
+    [Id(18)] public FactSheetRecord? Facts { get; init; }
+    /// <summary>Who wrote the summary (0, no value, on cards stored before it was recorded), and when.</summary>
+    [Id(19)] public SummaryWriterKind SummaryWriter { get; init; }
+    [Id(20)] public DateTimeOffset? SummaryWrittenAt { get; init; }
 }

@@ -14,6 +14,8 @@ public enum HistoryKind
     Unsubscribed = 10,
     HandoffSuppressed = 11,
     Escalated = 12,
+    /// <summary>Another writer's summary (the language model's) replaced the card's, one version up.</summary>
+    SummaryReplaced = 13,
 }
 
 /// <summary>One line of the contact's audit trail.</summary>

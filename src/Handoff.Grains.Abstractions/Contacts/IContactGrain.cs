@@ -1,4 +1,5 @@
 using Handoff.Domain.Model;
+using Handoff.Domain.Summary;
 using Orleans.Concurrency;
 
 namespace Handoff.Grains.Contacts;
@@ -38,6 +39,16 @@ public interface IContactGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ApplyJournaled")]
     Task ApplyJournaled(IReadOnlyList<StoredEvent> events);
+
+    /// <summary>
+    /// Puts <paramref name="summary"/>, written by <paramref name="writer"/> at <paramref name="writtenAt"/> from the fact
+    /// sheet of version <paramref name="cardVersion"/> of card <paramref name="cardId"/>, on the card, if that card is
+    /// still the contact's active one at that version (otherwise it describes facts the card no longer shows, and is
+    /// dropped). The card goes one version up, the audit trail records it, and the inbox and the index learn of it as of
+    /// any card change. Returns whether it was applied. The caller has checked the text against the fact sheet.
+    /// </summary>
+    [Alias("ReplaceSummary")]
+    Task<bool> ReplaceSummary(string cardId, int cardVersion, string summary, SummaryWriterKind writer, DateTimeOffset writtenAt);
 
     [Alias("SetAutoEngage")]
     Task<ContactSnapshot> SetAutoEngage(bool enabled, string cardId, string actorUserId);

@@ -1,4 +1,5 @@
 using Handoff.Domain.Model;
+using Handoff.Domain.Summary;
 using Handoff.Grains.Journal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ public sealed partial class ContactGrain(
     private EffectDelivery effects = null!;
     private CardEscalationReminder reminder = null!;
     private CardTransitionReport report = null!;
+    private CardSummaryReplacement summaries = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -47,6 +49,7 @@ public sealed partial class ContactGrain(
         model = new ContactModel(store.State, tenantId, contactId, engine);
         ingest = new ContactIngest(model, contactId, engine);
         actions = new ContactActions(model, contactId, engine);
+        summaries = new CardSummaryReplacement(model);
         model.ForgetExpiredEventIds(time.GetUtcNow());
         checkpoints = new ContactCheckpoints(this, store, model, checkpointThrottle, copier, time, engine.Contacts, logger);
         reminder = new CardEscalationReminder(this, time, reminderOptions);
@@ -190,6 +193,13 @@ public sealed partial class ContactGrain(
         {
             checkpoints.Schedule();
         }
+    }
+
+    async Task<bool> IContactGrain.ReplaceSummary(string cardId, int cardVersion, string summary, SummaryWriterKind writer, DateTimeOffset writtenAt)
+    {
+        var replaced = false;
+        await ChangeAsync(() => ValueTask.FromResult(replaced = summaries.Replace(cardId, cardVersion, summary, writer, writtenAt, time.GetUtcNow())));
+        return replaced;
     }
 
     Task<ContactSnapshot> IContactGrain.SetAutoEngage(bool enabled, string cardId, string actorUserId) =>

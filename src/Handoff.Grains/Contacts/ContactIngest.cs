@@ -187,9 +187,10 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         IReadOnlyList<ReasonFinding> findings, EngagementAssessment assessment, ContactProfile profile,
         IReadOnlyList<EngagementEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var summary = await engine.SummaryWriter.WriteAsync(new SummaryInput(profile, assessment, findings, events, now), cancellationToken);
+        var facts = FactSheet.From(new SummaryInput(profile, assessment, findings, events, now));
+        var summary = await engine.SummaryWriter.WriteAsync(facts, cancellationToken);
         var card = HandoffCard.Raise(Guid.NewGuid().ToString("N"), engine.Cards.Label, summary, findings,
-            assessment.Score, assessment.Trend, State.Phase, State.Stage, now).ToStored();
+            assessment.Score, assessment.Trend, State.Phase, State.Stage, now, facts).ToStored();
         State.Card = card;
         State.CardsRaised++;
         model.AddHistory(HistoryKind.CardRaised, ContactModel.SystemActor, now,
@@ -198,6 +199,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, card)));
         model.ScheduleEscalationOf(card);
         model.RefreshHolds();
+        model.RequestModelSummary(card, facts);
     }
 
     private async ValueTask UpdateCardAsync(
@@ -206,12 +208,14 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
     {
         var card = State.Card!;
         var allFindings = card.Reasons.Select(r => new ReasonFinding(r.Reason, r.Evidence)).Concat(added).ToList();
-        var summary = await engine.SummaryWriter.WriteAsync(new SummaryInput(profile, assessment, allFindings, events, now), cancellationToken);
-        card = card.ToDomain().WithAddedReasons(added, summary, now).ToStored();
+        var facts = FactSheet.From(new SummaryInput(profile, assessment, allFindings, events, now));
+        var summary = await engine.SummaryWriter.WriteAsync(facts, cancellationToken);
+        card = card.ToDomain().WithAddedReasons(added, summary, now, facts).ToStored();
         State.Card = card;
         model.AddHistory(HistoryKind.CardUpdated, ContactModel.SystemActor, now, $"New reason on the card: {DescribeReasons(added.Select(f => f.Reason))}.");
         State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), model.Notices.Notice(State, card, State.CardDeliveryId)));
         State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, card)));
+        model.RequestModelSummary(card, facts);
     }
 
     private ContactProfile Profile() => new(contactId, State.DisplayName, State.OwnerUserId, State.Stage, State.Phase);

@@ -3,6 +3,7 @@ using Handoff.Domain.Contacts;
 using Handoff.Domain.Model;
 using Handoff.Domain.Outreach;
 using Handoff.Domain.Scoring;
+using Handoff.Domain.Summary;
 using Handoff.Grains.Notifications;
 
 namespace Handoff.Grains.Contacts;
@@ -204,6 +205,10 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         State.CardDeliveryId = $"{card.CardId}:{now.UtcTicks}:{State.LastHistorySequence}";
         State.PendingEffects.Add(new DeliverNotification(inbox, Notices.Notice(State, card, State.CardDeliveryId)));
     }
+
+    /// <summary>Leaves the card, as it now is, for a language model to summarise outside this turn (when one is configured).</summary>
+    public void RequestModelSummary(CardState card, FactSheet facts) =>
+        engine.ModelSummaries.Request(new ModelSummaryRequest(tenantId, contactId, card.CardId, card.Version, facts));
 
     public void ScheduleEscalationOf(CardState card)
     {

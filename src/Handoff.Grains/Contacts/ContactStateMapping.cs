@@ -1,6 +1,7 @@
 using Handoff.Domain.Cards;
 using Handoff.Domain.Model;
 using Handoff.Domain.Outreach;
+using Handoff.Domain.Summary;
 
 namespace Handoff.Grains.Contacts;
 
@@ -124,6 +125,42 @@ internal static class ContactStateMapping
         Actions = c.Actions.Select(a => new CardAction(a.Kind.ToDomain(), a.ActorUserId, a.At)).ToList(),
         EscalatedAt = c.EscalatedAt,
         AttendedAt = c.AttendedAt,
+        Facts = c.Facts?.ToDomain(),
+        SummaryWriter = c.SummaryWriter,
+        SummaryWrittenAt = c.SummaryWrittenAt,
+    };
+
+    public static FactSheet ToDomain(this FactSheetRecord f) => new()
+    {
+        Name = f.Name,
+        Stage = f.Stage,
+        Phase = f.Phase,
+        Score = f.Score,
+        Trend = f.Trend,
+        TrendDelta = f.TrendDelta,
+        Sentiment = f.Sentiment,
+        Events = f.Events.Select(e => new FactEvent(e.Kind, e.Count, e.LastAt, e.PricingPage)).ToList(),
+        Features = f.Features,
+        Outreach = f.Outreach is { } o ? new FactOutreach(o.Touches, o.Channels, o.LastAt) : null,
+        Reasons = f.Reasons.Select(r => new FactReason(r.Reason, r.Evidence)).ToList(),
+        AsOf = f.AsOf,
+    };
+
+    public static FactSheetRecord ToStored(this FactSheet f) => new()
+    {
+        Name = f.Name,
+        Stage = f.Stage,
+        Phase = f.Phase,
+        Score = f.Score,
+        Trend = f.Trend,
+        TrendDelta = f.TrendDelta,
+        Sentiment = f.Sentiment,
+        Events = f.Events.Select(e => new FactEventRecord(e.Kind, e.Count, e.LastAt, e.PricingPage)).ToList(),
+        Features = f.Features,
+        Outreach = f.Outreach is { } o ? new FactOutreachRecord(o.Touches, o.Channels, o.LastAt) : null,
+        // A fact sheet's reasons carry no detection time: the card's reasons have it.
+        Reasons = f.Reasons.Select(r => new ReasonRecord(r.Reason, r.Evidence, f.AsOf)).ToList(),
+        AsOf = f.AsOf,
     };
 
     public static CardState ToStored(this HandoffCard c) => new()
@@ -156,6 +193,9 @@ internal static class ContactStateMapping
         Actions = c.Actions.Select(a => new ActionRecord(a.Kind.ToStored(), a.ActorUserId, a.At)).ToList(),
         EscalatedAt = c.EscalatedAt,
         AttendedAt = c.AttendedAt,
+        Facts = c.Facts?.ToStored(),
+        SummaryWriter = c.SummaryWriter,
+        SummaryWrittenAt = c.SummaryWrittenAt,
     };
 
     private static CardActionKind ToDomain(this ActionKind kind) => kind switch

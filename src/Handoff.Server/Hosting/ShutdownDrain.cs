@@ -13,6 +13,9 @@ public sealed class InFlightCalls
 
     public bool Draining => draining;
 
+    /// <summary>The calls running now.</summary>
+    public int Running => Volatile.Read(ref count);
+
     /// <summary>Counts a call in; false when the server is draining and the call must be turned away.</summary>
     public bool TryEnter()
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Handoff.Domain.Summary;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
@@ -43,6 +44,12 @@ public static class EnumMapper
     public static V1.DenialReason ToProto(this DomainModel.DenialReason value) => Convert<DomainModel.DenialReason, V1.DenialReason>(value);
 
     public static DomainModel.EventType ToDomain(this V1.EventType value) => Convert<V1.EventType, DomainModel.EventType>(value);
+
+    public static V1.EventType ToProto(this DomainModel.EventType value) => Convert<DomainModel.EventType, V1.EventType>(value);
+
+    /// <summary>A card stored before its writer was recorded (0) says UNSPECIFIED: unknown, not an error; other undefined numbers throw.</summary>
+    public static V1.SummaryWriter ToProto(this SummaryWriterKind value) =>
+        value == default ? V1.SummaryWriter.Unspecified : Convert<SummaryWriterKind, V1.SummaryWriter>(value);
 
     public static V1.CardStatus ToProto(this CardStatus value) => Convert<CardStatus, V1.CardStatus>(value);
 

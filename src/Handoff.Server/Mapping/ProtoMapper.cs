@@ -74,6 +74,8 @@ public static class ProtoMapper
             ResolveTime = c.ResolvedAt is { } at ? Time(at) : null,
             ResolvedByUserId = c.ResolvedByUserId,
             EscalateTime = c.EscalatedAt is { } escalatedAt ? Time(escalatedAt) : null,
+            SummaryWriter = c.SummaryWriter.ToProto(),
+            SummaryWriteTime = c.SummaryWrittenAt is { } writtenAt ? Time(writtenAt) : null,
         };
         card.Reasons.AddRange(c.Reasons.Select(ToProto));
         card.Actions.AddRange(c.Actions.Select(a => new V1.ActionRecord

@@ -64,6 +64,8 @@ public static class HandoffObservability
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(OrleansMeter);
+                // The language model's calls (Microsoft.Extensions.AI's OpenTelemetry client: tokens, durations), when it is on.
+                metrics.AddMeter(Summaries.SummaryServiceCollectionExtensions.TelemetrySource);
                 metrics.AddAspNetCoreInstrumentation();
                 metrics.AddRuntimeInstrumentation();
                 if (options.Prometheus)

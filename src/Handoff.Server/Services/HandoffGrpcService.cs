@@ -25,7 +25,7 @@ public sealed class HandoffGrpcService(IGrainFactory grains, IOptions<ApiOptions
             throw DomainErrors.CardNotFound(request.ContactId).ToRpcException();
         }
 
-        return new GetHandoffCardResponse { Card = contact.Card.ToProto() };
+        return new GetHandoffCardResponse { Card = contact.Card.ToProto(), FactSheet = contact.Card.Facts?.ToProto() };
     }
 
     [Authorize(Policy = HandoffPolicies.Sidebar)]

@@ -1,173 +1,44 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Handoff.Domain.Model;
 using Handoff.Domain.Summary;
-using Handoff.Domain.Text;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace Handoff.Server.Summaries;
 
 /// <summary>
-/// Writes the card summary with a language model behind any OpenAI-compatible chat-completions endpoint
-/// (OpenAI, Azure OpenAI's compatible route, Ollama, vLLM, LM Studio, llama.cpp server...). The model sees only
-/// facts taken from <see cref="SummaryInput"/>, as compact JSON, and is told to use nothing else.
+/// Writes the card summary with a language model through an <see cref="IChatClient"/> (the host's: the OpenAI adapter
+/// for any OpenAI-compatible endpoint, with logging, OpenTelemetry and the cache by fact-sheet hash). The model sees the
+/// card's <see cref="FactSheet"/> as JSON (<see cref="FactSheetJson"/>) and is told to use nothing else.
 /// </summary>
 /// <remarks>
-/// Throws on any failure (HTTP error, unreadable answer) and does not check the answer's shape or enforce a
-/// deadline itself: it is meant to run inside <see cref="FallbackSummaryWriter"/>, which does both.
+/// Throws on any failure and enforces no deadline and no check of the answer itself: <see cref="ModelSummaryService"/>
+/// runs it under a timeout and a circuit breaker and checks the answer with the <see cref="SummaryGuard"/>.
 /// </remarks>
-public sealed class LanguageModelSummaryWriter : ISummaryWriter
+public sealed class LanguageModelSummaryWriter(IChatClient chat, IOptions<LanguageModelSummaryOptions> options) : ISummaryWriter
 {
-    /// <summary>The instructions sent as the system message.</summary>
+    /// <summary>The instructions sent as the system message. Changing them changes the cache key (it hashes the request).</summary>
     public const string SystemPrompt =
         "You write the summary on a sales handoff card: the brief a salesperson reads before taking over a contact "
-        + "from automated outreach. Write 2 to 4 plain sentences in one paragraph. "
-        + "Use ONLY the facts in the JSON the user sends. Do not invent names, numbers, dates, companies, products or "
-        + "events, and leave out anything the facts do not state. "
-        + "Cover: the contact's engagement state (score and trend), their recent behaviour, their position in the "
-        + "pipeline (lifecycle stage and phase), and why a person is needed now (the reasons and their evidence). "
+        + "from automated outreach. Write 2 to 4 plain sentences in one paragraph, at most 600 characters. "
+        + "The user message is a JSON fact sheet. Use ONLY its facts. Do not invent names, numbers, dates, weekdays, "
+        + "companies, products, prices or events, and leave out anything the facts do not state. Never offer or promise "
+        + "anything (no discounts, no commitments). Do not quote the contact's messages. "
+        + "Cover why a person is needed now (the reasons and their evidence, the most decisive first), the recent "
+        + "behaviour (say when, relative to today: \"yesterday\", \"3 days ago\"), and the engagement state (score, "
+        + "trend, lifecycle stage and pipeline phase). "
         + "Refer to the contact by first name, or as \"this contact\" when the facts give no name; use no gendered pronouns. "
         + "No greeting, heading, list, markdown or quotation marks around the answer.";
 
-    private const int ErrorExcerptLength = 200;
+    private readonly LanguageModelSummaryOptions options = options.Value;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public async ValueTask<string> WriteAsync(FactSheet facts, CancellationToken cancellationToken)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private readonly HttpClient http;
-    private readonly LanguageModelSummaryOptions options;
-
-    public LanguageModelSummaryWriter(HttpClient http, IOptions<LanguageModelSummaryOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(options);
-        this.http = http;
-        this.options = options.Value;
-    }
-
-    public async ValueTask<string> WriteAsync(SummaryInput input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var body = new ChatRequest(
-            options.Model,
-            [new ChatMessage("system", SystemPrompt), new ChatMessage("user", "Facts about the contact:\n" + FactsJson(input))],
-            options.MaxTokens,
-            options.Temperature,
-            Stream: false);
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, CompletionsUri(options.Endpoint))
-        {
-            Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"),
-        };
-        if (!string.IsNullOrWhiteSpace(options.ApiKey))
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
-        }
-
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            var error = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new HttpRequestException(
-                string.Create(CultureInfo.InvariantCulture, $"The language model endpoint answered {(int)response.StatusCode} {response.ReasonPhrase}: {Excerpt(error)}"),
-                inner: null,
-                response.StatusCode);
-        }
-
-        ChatResponse? answer;
-        try
-        {
-            answer = await response.Content.ReadFromJsonAsync<ChatResponse>(Json, cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException("The language model endpoint's answer is not a chat completion.", e);
-        }
-
-        if (answer?.Choices is not [var first, ..])
-        {
-            throw new InvalidDataException("The language model endpoint's answer has no choices.");
-        }
+        ArgumentNullException.ThrowIfNull(facts);
+        var response = await chat.GetResponseAsync(
+            [new ChatMessage(ChatRole.System, SystemPrompt), new ChatMessage(ChatRole.User, FactSheetJson.Of(facts))],
+            new ChatOptions { ModelId = options.Model, MaxOutputTokens = options.MaxTokens, Temperature = (float)options.Temperature },
+            cancellationToken).ConfigureAwait(false);
 
         // One paragraph: line breaks and runs of spaces from the model read as single spaces on the card.
-        var content = first.Message?.Content ?? string.Empty;
-        return string.Join(' ', content.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return string.Join(' ', response.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
-
-    /// <summary>
-    /// The facts the model may use, as compact JSON: exactly what <see cref="SummaryInput"/> holds about the contact
-    /// (events after <see cref="SummaryInput.Now"/> are left out, as the deterministic writer leaves them out), and
-    /// nothing else: no message text beyond the reasons' evidence, no owner, no ids.
-    /// </summary>
-    public static string FactsJson(SummaryInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var events = input.RecentEvents.Where(e => e.OccurredAt <= input.Now).ToList();
-        var counts = new Dictionary<string, int>();
-        foreach (var group in events.GroupBy(e => e.Type).OrderBy(g => g.Key))
-        {
-            counts[JsonNamingPolicy.SnakeCaseLower.ConvertName(group.Key.ToString())] = group.Count();
-        }
-
-        var features = events
-            .Where(e => e.Type == EventType.FeatureExplored)
-            .Select(e => e.Feature?.Trim())
-            .OfType<string>()
-            .Where(f => f.Length > 0)
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
-
-        var name = input.Profile.DisplayName.Trim();
-        var facts = new Facts(
-            name.Length > 0 ? name : null,
-            ValueWording.Stage(input.Profile.Stage),
-            ValueWording.Phase(input.Profile.Phase),
-            input.Assessment.Score,
-            ValueWording.Trend(input.Assessment.Trend).Word,
-            input.Assessment.TrendDelta,
-            ValueWording.Sentiment(input.Assessment.Sentiment).Fact,
-            [.. input.Reasons.Select(r => new ReasonFacts(ReasonWording.Of(r.Reason).Fact, r.Evidence))],
-            counts,
-            features,
-            events.Any(e => e.Type == EventType.PageViewed && e.PricingPage));
-        return JsonSerializer.Serialize(facts, Json);
-    }
-
-    private static Uri CompletionsUri(string endpoint) => new(endpoint.TrimEnd('/') + "/chat/completions", UriKind.Absolute);
-
-    private static string Excerpt(string text)
-    {
-        var oneLine = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return oneLine.Length <= ErrorExcerptLength ? oneLine : oneLine[..ErrorExcerptLength] + "\u2026";
-    }
-
-    private sealed record Facts(
-        string? Name,
-        string Stage,
-        string Phase,
-        int Score,
-        string Trend,
-        int TrendDelta,
-        string Sentiment,
-        IReadOnlyList<ReasonFacts> Reasons,
-        IReadOnlyDictionary<string, int> RecentEventCounts,
-        IReadOnlyList<string> FeaturesExplored,
-        bool PricingPageViewed);
-
-    private sealed record ReasonFacts(string Reason, IReadOnlyList<string> Evidence);
-
-    private sealed record ChatRequest(string Model, IReadOnlyList<ChatMessage> Messages, int MaxTokens, double Temperature, bool Stream);
-
-    private sealed record ChatMessage(string Role, string? Content);
-
-    private sealed record ChatResponse(IReadOnlyList<ChatChoice>? Choices);
-
-    private sealed record ChatChoice(ChatMessage? Message);
 }

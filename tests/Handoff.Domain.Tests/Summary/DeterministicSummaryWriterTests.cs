@@ -36,16 +36,82 @@ public sealed class DeterministicSummaryWriterTests
     ];
 
     [Fact]
-    public void Reads_like_a_brief()
+    public void Reads_like_a_brief_why_first_then_behaviour_with_when_then_standing()
     {
         var summary = writer.Write(Input(BusyWeek, reasons: [HandoffReason.BuyingSignals, HandoffReason.CriticalMoment]));
 
         Assert.Equal(
-            "Brandon is a highly engaged SQL in the WIN pipeline phase, with an engagement score of 82 and rising. "
-            + "Recently, Brandon booked 2 appointments and attended 1, explored the Phona and Webinars features, viewed the proposal twice and sent 3 SMS messages. "
-            + "The tone of recent messages is positive. "
-            + "A person should take over now because of strong buying signals and a moment that could decide the deal.",
+            "Brandon should hear from a person now because of strong buying signals and a moment that could decide the deal: criticalMoment. "
+            + "Brandon booked 2 appointments 2 days ago, viewed the proposal twice today, attended 1 appointment 2 days ago and explored the features Phona and Webinars today. "
+            + "Brandon is a highly engaged SQL in the WIN phase with a score of 82, up 24 points, and recent messages read positive.",
             summary);
+    }
+
+    [Fact]
+    public void Counts_read_in_the_singular_and_plural()
+    {
+        var one = writer.Write(Input([Ev.HoursAgo(EventType.EmailReplied, 2), Ev.HoursAgo(EventType.FormSubmitted, 3)], reasons: HandoffReason.NeedsHumanJudgement));
+        var two = writer.Write(Input([Ev.HoursAgo(EventType.EmailReplied, 2), Ev.HoursAgo(EventType.EmailReplied, 3)], reasons: HandoffReason.NeedsHumanJudgement));
+
+        Assert.Contains("replied to 1 email today", one, StringComparison.Ordinal);
+        Assert.Contains("submitted 1 form today", one, StringComparison.Ordinal);
+        Assert.Contains("replied to 2 emails today", two, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 emails", one, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(2, "today")]
+    [InlineData(14, "yesterday")]
+    [InlineData(3 * 24, "3 days ago")]
+    [InlineData(6 * 24, "6 days ago")]
+    [InlineData(10 * 24, "on 23 May")]
+    public void Dates_read_relative_to_the_sheets_moment(double hoursAgo, string expected)
+    {
+        var summary = writer.Write(Input([Ev.HoursAgo(EventType.ProposalViewed, hoursAgo)], reasons: HandoffReason.CriticalMoment));
+
+        Assert.Contains($"viewed the proposal once {expected}", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_most_decisive_evidence_comes_first_without_the_contacts_words()
+    {
+        var findings = new[]
+        {
+            new ReasonFinding(HandoffReason.AutomationExhausted, ["6 automated touches over email and SMS, none answered; the contact has never responded"]),
+            new ReasonFinding(HandoffReason.NeedsHumanJudgement, ["Asked about price or terms: \"my card number is 4111 and we pay $900\""]),
+        };
+        var input = new SummaryInput(TestDomain.Profile(), TestDomain.Assessment(40), findings, [Ev.Sms("my card number is 4111", 3)], Now);
+
+        var summary = writer.Write(input);
+
+        Assert.Contains("because of automated outreach that has gone unanswered and a message that needs human judgement: asked about price or terms.", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("4111", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("$900", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unanswered_automation_says_what_SI_tried_and_when()
+    {
+        EngagementEvent[] touches = [Ev.Touch(Channel.Email, 50), Ev.Touch(Channel.Sms, 30), Ev.Touch(Channel.Email, 26)];
+
+        var summary = writer.Write(Input(touches, TestDomain.Assessment(20, Trend.Falling, -8, Sentiment.Unknown), reasons: HandoffReason.AutomationExhausted));
+
+        Assert.Contains("SI sent 3 automated touches over email and SMS, the latest yesterday, with no answer.", summary, StringComparison.Ordinal);
+        Assert.Contains("Brandon has done nothing SI records in the recent window.", summary, StringComparison.Ordinal);
+        Assert.Contains("lightly engaged SQL in the WIN phase with a score of 20, down 8 points.", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wording_varies_between_contacts_but_not_between_runs()
+    {
+        var openings = new[] { "Alice Moreno", "Brandon Lee", "Chen Wu", "Dana Ito", "Eve Stone", "Farid Haddad" }
+            .Select(name => writer.Write(Input(BusyWeek, profile: TestDomain.Profile(name: name), reasons: HandoffReason.BuyingSignals)))
+            .Select(summary => summary[(summary.IndexOf(' ', StringComparison.Ordinal) + 1)..summary.IndexOf(" because", StringComparison.Ordinal)])
+            .ToHashSet();
+        var input = Input(BusyWeek, reasons: HandoffReason.BuyingSignals);
+
+        Assert.True(openings.Count >= 2, string.Join(" | ", openings));
+        Assert.Equal(writer.Write(input), writer.Write(input));
     }
 
     [Fact]
@@ -55,7 +121,7 @@ public sealed class DeterministicSummaryWriterTests
 
         var summary = writer.Write(Input(BusyWeek, TestDomain.Assessment(45, Trend.Falling, -12), profile, HandoffReason.AutomationExhausted));
 
-        Assert.StartsWith("Alice is an engaged MQL in the NURTURE pipeline phase, with an engagement score of 45 and falling.", summary, StringComparison.Ordinal);
+        Assert.Contains("Alice is an engaged MQL in the NURTURE phase with a score of 45, down 12 points", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("Moreno", summary, StringComparison.Ordinal);
         Assert.Contains("automated outreach that has gone unanswered", summary, StringComparison.Ordinal);
     }
@@ -79,8 +145,8 @@ public sealed class DeterministicSummaryWriterTests
 
         var summary = writer.Write(Input([Ev.HoursAgo(EventType.FormSubmitted, 2)], profile: profile, reasons: HandoffReason.NeedsHumanJudgement));
 
-        Assert.StartsWith("This contact is a highly engaged SQL", summary, StringComparison.Ordinal);
-        Assert.Contains("Recently, this contact submitted 1 form.", summary, StringComparison.Ordinal);
+        Assert.Contains("This contact is a highly engaged SQL", summary, StringComparison.Ordinal);
+        Assert.Contains("submitted 1 form today.", summary, StringComparison.Ordinal);
         Assert.Contains("a message that needs human judgement", summary, StringComparison.Ordinal);
     }
 
@@ -92,8 +158,8 @@ public sealed class DeterministicSummaryWriterTests
         var summary = writer.Write(Input(events, TestDomain.Assessment(30, Trend.Steady, 2, Sentiment.Neutral), reasons: HandoffReason.NeedsHumanJudgement));
 
         Assert.Contains("replied to 1 email", summary, StringComparison.Ordinal);
-        Assert.Contains("The tone of recent messages is neutral.", summary, StringComparison.Ordinal);
-        foreach (var absent in new[] { "appointment", "meeting", "feature", "proposal", "pricing", "SMS", "call", "Phona", "buying" })
+        Assert.Contains("recent messages read neutral.", summary, StringComparison.Ordinal);
+        foreach (var absent in new[] { "appointment", "meeting", "feature", "proposal", "pricing", "SMS", "call", "Phona", "buying", "Tuesday" })
         {
             Assert.DoesNotContain(absent, summary, StringComparison.OrdinalIgnoreCase);
         }
@@ -104,7 +170,7 @@ public sealed class DeterministicSummaryWriterTests
     {
         var summary = writer.Write(Input([Ev.Feature("Phona", 3), Ev.Feature("", 2)], reasons: HandoffReason.BuyingSignals));
 
-        Assert.Contains("explored the Phona feature", summary, StringComparison.Ordinal);
+        Assert.Contains("explored the feature Phona today", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("Webinars", summary, StringComparison.Ordinal);
     }
 
@@ -128,17 +194,17 @@ public sealed class DeterministicSummaryWriterTests
 
         var summary = writer.Write(Input(events, reasons: HandoffReason.CriticalMoment));
 
-        Assert.Contains("visited the pricing page 3 times, answered 1 call and missed 1 appointment.", summary, StringComparison.Ordinal);
+        Assert.Contains("visited the pricing page 3 times today, answered 1 call today and missed 1 appointment today.", summary, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Unknown_sentiment_is_not_mentioned_and_summary_keeps_two_sentences()
+    public void Unknown_sentiment_is_not_mentioned()
     {
-        var summary = writer.Write(Input([Ev.Touch(Channel.Email, 5)], TestDomain.Assessment(10), reasons: HandoffReason.AutomationExhausted));
+        var summary = writer.Write(Input([Ev.Touch(Channel.Email, 5)], TestDomain.Assessment(10, Trend.Steady, 0, Sentiment.Unknown), reasons: HandoffReason.AutomationExhausted));
 
-        Assert.DoesNotContain("tone", summary, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("messages read", summary, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("sentiment", summary, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(2, Sentences(summary));
+        Assert.Equal(4, Sentences(summary));
     }
 
     [Fact]
@@ -170,7 +236,7 @@ public sealed class DeterministicSummaryWriterTests
     {
         var input = Input(BusyWeek, reasons: HandoffReason.BuyingSignals);
 
-        Assert.Equal(writer.Write(input), await writer.WriteAsync(input, CancellationToken.None));
+        Assert.Equal(writer.Write(input), await writer.WriteAsync(FactSheet.From(input), CancellationToken.None));
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed class EnumAlignmentTests
         { typeof(GrainNotifications.NotificationChangeKind), typeof(V1.NotificationChangeKind) },
         { typeof(GrainNotifications.InboxKind), typeof(V1.InboxKind) },
         { typeof(GrainHandoffs.OwnerFilter), typeof(V1.OwnerFilter) },
+        { typeof(Handoff.Domain.Summary.SummaryWriterKind), typeof(V1.SummaryWriter) },
     };
 
     [Theory]

@@ -3,8 +3,10 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Handoff.Protos.V1;
-using Handoff.Server.Tests.Summaries;
+using Handoff.Server.Hosting;
 using Handoff.Server.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using static Grpc.Health.V1.HealthCheckResponse.Types;
 
 namespace Handoff.Server.Tests.Observability;
@@ -23,26 +25,23 @@ public sealed class ShutdownTests
     [Fact]
     public async Task While_draining_health_is_NOT_SERVING_and_new_calls_are_UNAVAILABLE_until_the_running_call_has_finished()
     {
-        // The running call: an ingest that raises a card, whose summary waits for a language model that does not answer
-        // until the test lets it. That keeps the call in flight, with nothing in the host made for the test.
-        var model = await FakeChatEndpoint.StartAsync(FakeChatEndpoint.Hanging);
-        await using var _ = model;
-        var host = await ServerHost.StartAsync(null,
-            "Handoff:Summary:LanguageModel:Enabled=true",
-            $"Handoff:Summary:LanguageModel:Endpoint={model.BaseUrl}",
-            "Handoff:Summary:LanguageModel:Model=test-model",
-            "Handoff:Summary:LanguageModel:Timeout=00:02:00",
-            $"Handoff:Api:ShutdownDrainTimeout={DrainTimeout}");
+        // The running call: an ingest whose journal append waits for the database, which another process (this test)
+        // holds locked until it lets go. That keeps the call in flight, with nothing in the host made for the test.
+        var host = await ServerHost.StartAsync(null, $"Handoff:Api:ShutdownDrainTimeout={DrainTimeout}");
         using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
         var health = new Health.HealthClient(channel);
         var tenant = new TestTenant(host);
         await tenant.UpsertContactAsync("c-1", owner: "alice");
         Assert.Equal(ServingStatus.Serving, (await CheckAsync(health)).Status);
 
+        await using var blocker = new SqliteConnection($"Data Source={host.DatabasePath}");
+        await blocker.OpenAsync();
+        await ExecuteAsync(blocker, "BEGIN EXCLUSIVE;");
         var request = new IngestBatchRequest { TenantId = tenant.Id, BatchId = "running" };
         request.Events.AddRange(new ProtoEvents("c-1").RisingBuyer());
+        var inFlight = host.Services.GetRequiredService<InFlightCalls>();
         var running = new IngestService.IngestServiceClient(host.Credentials.ForRequestTenant(channel.CreateCallInvoker())).IngestBatchAsync(request).ResponseAsync;
-        await model.FirstRequest.WaitAsync(Streams.Patience);
+        await UntilAsync(() => Task.FromResult(inFlight.Running > 0), "the ingest call in flight");
 
         var stopping = host.DisposeAsync().AsTask();
 
@@ -53,8 +52,8 @@ public sealed class ShutdownTests
         Assert.False(running.IsCompleted, "The running call ended before the language model answered.");
         Assert.False(stopping.IsCompleted, "The host stopped while a call was still running.");
 
-        // The model gives up (an empty answer: the deterministic summary is used); the call completes, then the host stops.
-        await model.DisposeAsync();
+        // The database is free again: the call completes, then the host stops.
+        await ExecuteAsync(blocker, "COMMIT;");
         var ack = await running.WaitAsync(Streams.Patience);
         Assert.Equal(10, ack.AcceptedCount);
         await stopping.WaitAsync(Streams.Patience);
@@ -104,4 +103,11 @@ public sealed class ShutdownTests
         await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Streams.Patience);
 
     private static Task UntilAsync(Func<Task<bool>> condition, string what) => Wait.UntilAsync(condition, what);
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 }

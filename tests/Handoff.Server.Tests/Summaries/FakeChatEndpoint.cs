@@ -49,6 +49,22 @@ public sealed class FakeChatEndpoint : IAsyncDisposable
         }));
     };
 
+    /// <summary>Answers <paramref name="content"/> after <paramref name="delay"/>: a slow model (or one slower than the timeout).</summary>
+    public static Func<FakeChatEndpoint, HttpContext, Task> AnsweringAfter(TimeSpan delay, string content) => async (endpoint, context) =>
+    {
+        await Task.Delay(delay, context.RequestAborted);
+        await Answering(content)(endpoint, context);
+    };
+
+    /// <summary>Answers what <paramref name="reply"/> makes of the request's user message (the fact sheet's JSON).</summary>
+    public static Func<FakeChatEndpoint, HttpContext, Task> Replying(Func<JsonElement, string> reply) => (endpoint, context) =>
+    {
+        using var body = JsonDocument.Parse(((ReceivedRequest)context.Items[nameof(ReceivedRequest)]!).Body);
+        var messages = body.RootElement.GetProperty("messages");
+        using var facts = JsonDocument.Parse(messages[messages.GetArrayLength() - 1].GetProperty("content").GetString()!);
+        return Answering(reply(facts.RootElement))(endpoint, context);
+    };
+
     public static Func<FakeChatEndpoint, HttpContext, Task> Failing(int status, string body) => (_, context) =>
     {
         context.Response.StatusCode = status;
@@ -79,6 +95,7 @@ public sealed class FakeChatEndpoint : IAsyncDisposable
             var authorization = context.Request.Headers.Authorization.Count > 0 ? context.Request.Headers.Authorization.ToString() : null;
             var received = new ReceivedRequest(context.Request.Path, authorization, body);
             endpoint.requests.Enqueue(received);
+            context.Items[nameof(ReceivedRequest)] = received;
             endpoint.firstRequest.TrySetResult(received);
             await answer(endpoint, context);
         }));

@@ -1,24 +1,21 @@
 using System.Text.Json;
+using Handoff.Domain.Summary;
 using Handoff.Server.Summaries;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using static Handoff.Server.Tests.Summaries.SummaryTestData;
 
 namespace Handoff.Server.Tests.Summaries;
 
+/// <summary>The model writer as the host wires it (Microsoft.Extensions.AI over the OpenAI adapter), against a fake endpoint.</summary>
 public sealed class LanguageModelSummaryWriterTests
 {
-    private const string FactsPrefix = "Facts about the contact:\n";
-
-    private static LanguageModelSummaryWriter Writer(HttpClient http, string endpoint, string? apiKey) =>
-        new(http, Options.Create(new LanguageModelSummaryOptions { Enabled = true, Endpoint = endpoint, Model = "test-model", ApiKey = apiKey }));
-
     [Fact]
-    public async Task Sends_the_contacts_facts_and_returns_the_models_text()
+    public async Task Sends_the_fact_sheet_and_returns_the_models_text()
     {
         await using var endpoint = await FakeChatEndpoint.StartAsync(FakeChatEndpoint.Answering(GoodAnswer));
-        using var http = new HttpClient();
+        await using var services = ModelServices(endpoint.BaseUrl, "sk-test-123");
 
-        var summary = await Writer(http, endpoint.BaseUrl, "sk-test-123").WriteAsync(Brandon(), CancellationToken.None);
+        var summary = await services.GetRequiredService<LanguageModelSummaryWriter>().WriteAsync(BrandonFacts(), CancellationToken.None);
 
         Assert.Equal(GoodAnswer, summary);
         var request = Assert.Single(endpoint.Requests);
@@ -28,91 +25,59 @@ public sealed class LanguageModelSummaryWriterTests
         using var body = JsonDocument.Parse(request.Body);
         var root = body.RootElement;
         Assert.Equal("test-model", root.GetProperty("model").GetString());
-        Assert.Equal(220, root.GetProperty("max_tokens").GetInt32());
-        Assert.Equal(0.2, root.GetProperty("temperature").GetDouble());
+        Assert.Equal(0.2, root.GetProperty("temperature").GetDouble(), 3);
         var messages = root.GetProperty("messages");
         Assert.Equal(2, messages.GetArrayLength());
         Assert.Equal("system", messages[0].GetProperty("role").GetString());
         var prompt = messages[0].GetProperty("content").GetString()!;
         Assert.Contains("2 to 4", prompt, StringComparison.Ordinal);
-        Assert.Contains("ONLY the facts", prompt, StringComparison.Ordinal);
-        Assert.Contains("Do not invent names, numbers", prompt, StringComparison.Ordinal);
-        Assert.Equal("user", messages[1].GetProperty("role").GetString());
+        Assert.Contains("Use ONLY its facts", prompt, StringComparison.Ordinal);
+        Assert.Contains("Never offer or promise", prompt, StringComparison.Ordinal);
 
+        // The user message is the fact sheet itself, so its hash is the cache key.
         var user = messages[1].GetProperty("content").GetString()!;
-        Assert.StartsWith(FactsPrefix, user, StringComparison.Ordinal);
-        using var factsDocument = JsonDocument.Parse(user[FactsPrefix.Length..]);
+        Assert.Equal(FactSheetJson.Of(BrandonFacts()), user);
+        using var factsDocument = JsonDocument.Parse(user);
         var facts = factsDocument.RootElement;
         Assert.Equal("Brandon Lee", facts.GetProperty("name").GetString());
         Assert.Equal("SQL", facts.GetProperty("stage").GetString());
-        Assert.Equal("WIN", facts.GetProperty("phase").GetString());
         Assert.Equal(82, facts.GetProperty("score").GetInt32());
-        Assert.Equal("rising", facts.GetProperty("trend").GetString());
         Assert.Equal(24, facts.GetProperty("trend_delta").GetInt32());
-        Assert.Equal("positive", facts.GetProperty("sentiment").GetString());
+        var kinds = facts.GetProperty("recent_events").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("appointment booked", kinds);
+        Assert.DoesNotContain("proposal viewed", kinds); // dated after the sheet's moment: not a fact yet
+        Assert.Equal("Monday", facts.GetProperty("today").GetProperty("weekday").GetString());
 
-        var reasons = facts.GetProperty("reasons");
-        Assert.Equal(2, reasons.GetArrayLength());
-        Assert.Equal("buying signals", reasons[0].GetProperty("reason").GetString());
-        Assert.Equal(
-            ["Booked 2 appointments in the last 7 days", "Visited the pricing page once"],
-            reasons[0].GetProperty("evidence").EnumerateArray().Select(e => e.GetString()!).ToArray());
-        Assert.Equal("Appointment in 18 hours", reasons[1].GetProperty("evidence")[0].GetString());
-
-        var counts = facts.GetProperty("recent_event_counts");
-        Assert.Equal(2, counts.GetProperty("appointment_booked").GetInt32());
-        Assert.Equal(1, counts.GetProperty("sms_received").GetInt32());
-        Assert.Equal(1, counts.GetProperty("page_viewed").GetInt32());
-        Assert.False(counts.TryGetProperty("proposal_viewed", out _), "An event after Now is not a fact yet.");
-        Assert.Equal(["Phona"], facts.GetProperty("features_explored").EnumerateArray().Select(e => e.GetString()!).ToArray());
-        Assert.True(facts.GetProperty("pricing_page_viewed").GetBoolean());
-
-        // Nothing beyond the summary input: no ids, no owner, no message text outside the evidence.
+        // Nothing beyond the fact sheet: no ids, no owner, no message text outside the evidence.
         Assert.DoesNotContain("contact-brandon-42", request.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("owner-user-7", request.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("see you Tuesday", request.Body, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Sends_no_authorization_without_a_key_and_accepts_a_trailing_slash()
+    public async Task The_same_fact_sheet_is_answered_from_the_cache()
     {
         await using var endpoint = await FakeChatEndpoint.StartAsync(FakeChatEndpoint.Answering("  One line.\n\nAnother   line.  "));
-        using var http = new HttpClient();
+        await using var services = ModelServices(endpoint.BaseUrl);
+        var writer = services.GetRequiredService<LanguageModelSummaryWriter>();
 
-        var summary = await Writer(http, endpoint.BaseUrl + "/", apiKey: null).WriteAsync(Brandon(), CancellationToken.None);
+        var first = await writer.WriteAsync(BrandonFacts(), CancellationToken.None);
+        var second = await writer.WriteAsync(BrandonFacts(), CancellationToken.None);
+        await writer.WriteAsync(BrandonFacts() with { Score = 83 }, CancellationToken.None);
 
-        Assert.Equal("One line. Another line.", summary);
-        var request = Assert.Single(endpoint.Requests);
-        Assert.Equal("/v1/chat/completions", request.Path);
-        Assert.Null(request.Authorization);
+        Assert.Equal(("One line. Another line.", "One line. Another line."), (first, second));
+        Assert.Equal(2, endpoint.Requests.Count);
     }
 
     [Fact]
-    public async Task A_contact_without_a_name_goes_without_one()
+    public async Task An_error_status_throws()
     {
-        await using var endpoint = await FakeChatEndpoint.StartAsync(FakeChatEndpoint.Answering(GoodAnswer));
-        using var http = new HttpClient();
-        var input = Brandon() with { Profile = Brandon().Profile with { DisplayName = "  " } };
+        await using var endpoint = await FakeChatEndpoint.StartAsync(FakeChatEndpoint.Failing(500, """{"error":{"message":"model overloaded"}}"""));
+        await using var services = ModelServices(endpoint.BaseUrl);
 
-        await Writer(http, endpoint.BaseUrl, apiKey: null).WriteAsync(input, CancellationToken.None);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => services.GetRequiredService<LanguageModelSummaryWriter>().WriteAsync(BrandonFacts(), CancellationToken.None).AsTask());
 
-        using var body = JsonDocument.Parse(Assert.Single(endpoint.Requests).Body);
-        var user = body.RootElement.GetProperty("messages")[1].GetProperty("content").GetString()!;
-        using var facts = JsonDocument.Parse(user[FactsPrefix.Length..]);
-        Assert.False(facts.RootElement.TryGetProperty("name", out _), "A missing name is left out, never made up.");
-        Assert.Contains("\"this contact\" when the facts give no name", LanguageModelSummaryWriter.SystemPrompt, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_error_status_throws_with_the_status_and_the_endpoints_message()
-    {
-        await using var endpoint = await FakeChatEndpoint.StartAsync(FakeChatEndpoint.Failing(404, """{"error":{"message":"model 'test-model' not found"}}"""));
-        using var http = new HttpClient();
-
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Writer(http, endpoint.BaseUrl, null).WriteAsync(Brandon(), CancellationToken.None).AsTask());
-
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, error.StatusCode);
-        Assert.Contains("404", error.Message, StringComparison.Ordinal);
-        Assert.Contains("model 'test-model' not found", error.Message, StringComparison.Ordinal);
+        Assert.Contains("500", error.Message, StringComparison.Ordinal);
+        Assert.Single(endpoint.Requests); // no retries of its own: the service's breaker decides
     }
 }

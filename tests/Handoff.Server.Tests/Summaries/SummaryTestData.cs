@@ -3,6 +3,10 @@ using Handoff.Domain.Model;
 using Handoff.Domain.Scoring;
 using Handoff.Domain.Summary;
 using Handoff.Domain.Triggers;
+using Handoff.Grains;
+using Handoff.Server.Summaries;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Handoff.Server.Tests.Summaries;
@@ -14,8 +18,9 @@ internal static class SummaryTestData
     /// <summary>Far beyond any real test run: a deadline only a fake clock reaches.</summary>
     public static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
 
+    /// <summary>Grounded in <see cref="Brandon"/>'s fact sheet: every number, name and event kind is there.</summary>
     public const string GoodAnswer =
-        "Brandon is a highly engaged SQL in the WIN phase, with a score of 82 and rising. "
+        "Brandon is a highly engaged SQL in the WIN phase, with a score of 82 and rising by 24 points. "
         + "Brandon booked 2 appointments, explored Phona and viewed the pricing page. "
         + "A person should take over now because of strong buying signals.";
 
@@ -37,7 +42,27 @@ internal static class SummaryTestData
         ],
         Now);
 
+    public static FactSheet BrandonFacts() => FactSheet.From(Brandon());
+
     public static string Deterministic(SummaryInput input) => new DeterministicSummaryWriter().Write(input);
+
+    /// <summary>The services of a host with the language model on <paramref name="endpoint"/>, as the host registers them.</summary>
+    public static ServiceProvider ModelServices(string endpoint, string? apiKey = null, params (string Key, string? Value)[] more)
+    {
+        const string section = LanguageModelSummaryOptions.Section;
+        (string Key, string? Value)[] settings =
+        [
+            ($"{section}:Enabled", "true"), ($"{section}:Endpoint", endpoint), ($"{section}:Model", "test-model"), ($"{section}:ApiKey", apiKey), .. more,
+        ];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, s.Value))).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        // No silo here: these tests stop short of handing a summary to a contact.
+        services.AddSingleton<IGrainFactory>(_ => null!);
+        services.AddHandoffSummaries(configuration);
+        services.AddHandoffGrainServices(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+    }
 
     private static EngagementEvent Event(EventType type, int hoursAgo) => new()
     {

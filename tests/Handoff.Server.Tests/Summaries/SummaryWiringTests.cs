@@ -1,5 +1,6 @@
 using Handoff.Domain.Summary;
 using Handoff.Grains;
+using Handoff.Grains.Contacts;
 using Handoff.Server.Hosting;
 using Handoff.Server.Summaries;
 using Handoff.Server.Tests.Support;
@@ -23,22 +24,24 @@ public sealed class SummaryWiringTests
             .Build();
         var services = new ServiceCollection();
         services.AddLogging();
+        // No silo here: these tests stop short of handing a summary to a contact.
+        services.AddSingleton<IGrainFactory>(_ => null!);
         services.AddHandoffSummaries(configuration);
         services.AddHandoffGrainServices(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
     [Fact]
-    public async Task Disabled_leaves_the_deterministic_writer_in_place()
+    public async Task Disabled_leaves_the_deterministic_writer_alone_and_asks_no_model()
     {
         await using var provider = Services(($"{LanguageModel}:Enabled", "false"), ($"{LanguageModel}:Endpoint", "http://127.0.0.1:9/v1"));
 
         var writer = provider.GetRequiredService<ISummaryWriter>();
 
         Assert.IsType<DeterministicSummaryWriter>(writer);
-        Assert.Same(provider.GetRequiredService<DeterministicSummaryWriter>(), writer);
+        Assert.IsType<NoModelSummaries>(provider.GetRequiredService<IModelSummaryRequests>());
         Assert.Null(provider.GetService<LanguageModelSummaryWriter>());
-        Assert.Equal(Deterministic(Brandon()), await writer.WriteAsync(Brandon(), CancellationToken.None));
+        Assert.Equal(Deterministic(Brandon()), await writer.WriteAsync(BrandonFacts(), CancellationToken.None));
     }
 
     [Fact]
@@ -57,25 +60,19 @@ public sealed class SummaryWiringTests
 
         var summary = provider.GetRequiredService<DeterministicSummaryWriter>().Write(Brandon());
 
-        Assert.StartsWith("Brandon is an engaged SQL", summary, StringComparison.Ordinal);
+        Assert.Contains("Brandon is an engaged SQL", summary, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Enabled_puts_the_language_model_behind_the_fallback()
+    public async Task Enabled_sends_cards_to_the_background_service_and_keeps_the_deterministic_writer_for_the_contact()
     {
         await using var endpoint = await FakeChatEndpoint.StartAsync(FakeChatEndpoint.Answering(GoodAnswer));
-        await using var provider = Services(
-            ($"{LanguageModel}:Enabled", "true"),
-            ($"{LanguageModel}:Endpoint", endpoint.BaseUrl),
-            ($"{LanguageModel}:Model", "test-model"),
-            ($"{LanguageModel}:ApiKey", "sk-wired"),
-            ($"{LanguageModel}:Timeout", "00:00:30"));
+        await using var provider = ModelServices(endpoint.BaseUrl, "sk-wired", ($"{LanguageModel}:Timeout", "00:00:30"));
         provider.GetRequiredService<IStartupValidator>().Validate();
 
-        var writer = provider.GetRequiredService<ISummaryWriter>();
-
-        Assert.IsType<FallbackSummaryWriter>(writer);
-        Assert.Equal(GoodAnswer, await writer.WriteAsync(Brandon(), CancellationToken.None));
+        Assert.IsType<DeterministicSummaryWriter>(provider.GetRequiredService<ISummaryWriter>());
+        Assert.Same(provider.GetRequiredService<ModelSummaryService>(), provider.GetRequiredService<IModelSummaryRequests>());
+        Assert.Equal(GoodAnswer, await provider.GetRequiredService<LanguageModelSummaryWriter>().WriteAsync(BrandonFacts(), CancellationToken.None));
         Assert.Equal("Bearer sk-wired", Assert.Single(endpoint.Requests).Authorization);
     }
 
@@ -95,6 +92,11 @@ public sealed class SummaryWiringTests
     [InlineData("Timeout", "00:00:00", "Timeout must be positive")]
     [InlineData("MaxTokens", "0", "MaxTokens must be positive")]
     [InlineData("Temperature", "3", "Temperature must be between 0 and 2")]
+    [InlineData("MaxConcurrentCalls", "0", "MaxConcurrentCalls must be positive")]
+    [InlineData("QueueCapacity", "0", "QueueCapacity must be positive")]
+    [InlineData("BreakerFailureRatio", "1.5", "BreakerFailureRatio must be above 0 and at most 1")]
+    [InlineData("BreakerMinimumThroughput", "1", "BreakerMinimumThroughput must be at least 2")]
+    [InlineData("BreakerBreakDuration", "00:00:00.1", "BreakerBreakDuration must be at least")]
     public void Enabled_with_a_bad_setting_fails_validation_naming_it(string setting, string value, string message)
     {
         var settings = new Dictionary<string, string?>
@@ -112,16 +114,17 @@ public sealed class SummaryWiringTests
     }
 
     [Fact]
-    public async Task The_host_uses_the_language_model_writer_when_enabled_and_the_deterministic_one_otherwise()
+    public async Task The_host_asks_the_language_model_in_the_background_when_enabled_and_never_otherwise()
     {
         await using (var enabled = HandoffServer.Build(HostArgs(
             $"--{LanguageModel}:Enabled=true", $"--{LanguageModel}:Endpoint=http://127.0.0.1:9/v1", $"--{LanguageModel}:Model=m")))
         {
-            Assert.IsType<FallbackSummaryWriter>(enabled.Services.GetRequiredService<ISummaryWriter>());
+            Assert.IsType<ModelSummaryService>(enabled.Services.GetRequiredService<IModelSummaryRequests>());
+            Assert.IsType<DeterministicSummaryWriter>(enabled.Services.GetRequiredService<ISummaryWriter>());
         }
 
         await using var disabled = HandoffServer.Build(HostArgs());
-        Assert.IsType<DeterministicSummaryWriter>(disabled.Services.GetRequiredService<ISummaryWriter>());
+        Assert.IsType<NoModelSummaries>(disabled.Services.GetRequiredService<IModelSummaryRequests>());
     }
 
     [Fact]

@@ -1,6 +1,6 @@
-using Handoff.Server.Summaries;
+using Handoff.Domain.Summary;
 
-namespace Handoff.Server.Tests.Summaries;
+namespace Handoff.Domain.Tests.Summary;
 
 public sealed class SentenceCounterTests
 {

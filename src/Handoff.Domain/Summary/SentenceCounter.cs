@@ -1,7 +1,7 @@
-namespace Handoff.Server.Summaries;
+namespace Handoff.Domain.Summary;
 
 /// <summary>
-/// Counts the sentences in a short English paragraph, to check a language model kept to the card's 2-4 sentences.
+/// Counts the sentences in a short English paragraph, to check a summary keeps to the card's 2-4 sentences.
 /// </summary>
 /// <remarks>
 /// <para>A sentence ends at '.', '!', '?' or '…' when the mark is followed by whitespace or the end of the text.
