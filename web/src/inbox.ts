@@ -97,6 +97,8 @@ export class Inbox {
       try {
         const resumedAfter = this.lastSequence;
         const reconnect = failures > 0;
+        // The server answers with its first entry or heartbeat; until then the page says what it is doing.
+        this.setConnection(reconnect ? `Reconnecting after entry ${resumedAfter}…` : "Listening for new notifications…", reconnect ? "connection-lost" : "connection-live");
         const stream = this.api.notifications.watchNotifications(
           { tenantId: this.session.tenant, inbox: this.inboxRef(), afterSequence: resumedAfter },
           {

@@ -150,8 +150,10 @@ public static class HandoffServer
         }
 
         app.MapGrpcHealthChecksService().RequireCors(CorsPolicy).AllowAnonymous();
-        app.MapDevelopmentTokens();
-        app.MapWebPageConfig();
+        // A page served from another origin the options allow (Vite's development server) signs in and reads its
+        // settings across origins too.
+        app.MapDevelopmentTokens()?.RequireCors(CorsPolicy);
+        app.MapWebPageConfig()?.RequireCors(CorsPolicy);
         return app;
     }
 

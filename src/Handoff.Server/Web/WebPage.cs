@@ -84,18 +84,18 @@ public static class WebPage
     }
 
     /// <summary>The page's settings, read by the page before it signs in: nothing secret, no token needed.</summary>
-    public static void MapWebPageConfig(this WebApplication app)
+    public static IEndpointConventionBuilder? MapWebPageConfig(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         if (Root(app) is null)
         {
-            return;
+            return null;
         }
 
         var options = app.Services.GetRequiredService<IOptions<WebPageOptions>>().Value;
         var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         var developmentTokens = DevelopmentTokens.Enabled(app);
-        app.MapGet(ConfigPath, (HttpContext http) =>
+        return app.MapGet(ConfigPath, (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "no-store";
             return Results.Json(new WebPageConfig(
