@@ -19,13 +19,22 @@ public static class WebPage
 
     private const string AssetsPrefix = "/assets/";
 
-    /// <summary>Whether the page is served: on, and its built files present.</summary>
+    /// <summary>The folder of the page when it is served (on, and its built files present); else null.</summary>
     public static string? Root(WebApplication app)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        var options = app.Services.GetRequiredService<IOptions<WebPageOptions>>().Value;
+        var options = Settings(app);
         var root = Path.GetFullPath(options.RootPath, AppContext.BaseDirectory);
         return options.Enabled && File.Exists(Path.Combine(root, "index.html")) ? root : null;
+    }
+
+    /// <summary>
+    /// The settings as configured, read while the host is put together: their checks run with every other section's
+    /// when the host starts (ValidateOnStart), so that one start-up failure names every setting out of range.
+    /// </summary>
+    private static WebPageOptions Settings(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Configuration.GetSection(WebPageOptions.Section).Get<WebPageOptions>() ?? new WebPageOptions();
     }
 
     /// <summary>
@@ -34,9 +43,8 @@ public static class WebPage
     /// </summary>
     public static void UseWebPage(this WebApplication app, HandoffServerOptions server)
     {
-        ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(server);
-        var options = app.Services.GetRequiredService<IOptions<WebPageOptions>>().Value;
+        var options = Settings(app);
         var root = Root(app);
         if (root is null)
         {
@@ -92,11 +100,11 @@ public static class WebPage
             return null;
         }
 
-        var options = app.Services.GetRequiredService<IOptions<WebPageOptions>>().Value;
-        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         var developmentTokens = DevelopmentTokens.Enabled(app);
-        return app.MapGet(ConfigPath, (HttpContext http) =>
+        return app.MapGet(ConfigPath, (HttpContext http, IOptions<WebPageOptions> webOptions, IOptions<AuthOptions> authOptions) =>
         {
+            var options = webOptions.Value;
+            var auth = authOptions.Value;
             http.Response.Headers.CacheControl = "no-store";
             return Results.Json(new WebPageConfig(
                 developmentTokens ? WebPageConfig.DevelopmentSignIn : options.SignIn.Authority.Length > 0 ? WebPageConfig.OidcSignIn : WebPageConfig.NoSignIn,

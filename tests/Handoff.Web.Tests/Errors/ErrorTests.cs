@@ -92,6 +92,7 @@ public sealed class ErrorTests(BrowserFixture fixture) : IAsyncLifetime
     {
         await walkthrough.RaiseCardAsync();
         var page = await context.NewPageAsync();
+        var log = new PageLog(page);
         var otherKey = new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var forged = TestCredentials.Token(walkthrough.Tenant, "alice", ["agent"], DateTimeOffset.UtcNow, TimeSpan.FromHours(1), otherKey);
         await page.GotoAsync(fixture.Host.PageAddress.ToString());
@@ -99,7 +100,7 @@ public sealed class ErrorTests(BrowserFixture fixture) : IAsyncLifetime
 
         await page.GotoAsync(new Uri(fixture.Host.PageAddress, $"?contact={Walkthrough.Contact}").ToString());
 
-        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Sign in again" })).ToBeVisibleAsync();
+        await log.ExpectAsync(page, () => Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Sign in again" })).ToBeVisibleAsync());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Expect(page.Locator("body")).Not.ToContainTextAsync("Brandon Lee");
     }

@@ -15,7 +15,13 @@ public sealed class LiveSidebarTests(BrowserFixture fixture) : IAsyncLifetime
     private readonly Walkthrough walkthrough = new(fixture.Host);
     private IBrowserContext context = null!;
 
-    public async Task InitializeAsync() => context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+    public async Task InitializeAsync()
+    {
+        context = await fixture.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        // Whatever the host's content security policy blocks on these pages is noted, for the tests to check there is none.
+        await context.AddInitScriptAsync(
+            "window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));");
+    }
 
     public async Task DisposeAsync() => await context.DisposeAsync();
 
@@ -54,6 +60,7 @@ public sealed class LiveSidebarTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.Locator("#pause-state")).ToHaveTextAsync("Outreach is not paused.");
         await Expect(page.Locator(".queue")).ToContainTextAsync("Held (a handoff card is active)");
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.handoffTestMark"));
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => window.cspViolations"));
         await page.ScreenshotAsync("card-and-inbox");
     }
 
@@ -88,6 +95,7 @@ public sealed class LiveSidebarTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.Button("Resume SI Automation")).ToHaveCountAsync(0);
         var stored = (await walkthrough.ContactAsync()).Card;
         Assert.Equal((card.CardId, CardStatus.Resolved, "alice"), (stored.CardId, stored.Status, stored.ResolvedByUserId));
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => window.cspViolations"));
     }
 
     [Fact]
