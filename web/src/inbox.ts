@@ -29,7 +29,9 @@ export class Inbox {
   private readonly notifications = new Map<bigint, Notification>();
   private lastSequence = 0n;
   private unreadCount = 0;
-  private readonly stop = new AbortController();
+  private kind: InboxKind = InboxKind.USER;
+  /** Ends the load and the watch of the inbox shown: on sign-out, or when the person picks another inbox. */
+  private stop = new AbortController();
 
   constructor(
     private readonly api: Api,
@@ -40,10 +42,18 @@ export class Inbox {
     this.connection = h("p", { id: "inbox-connection", role: "status", class: "connection" }, "Connecting…");
     this.announcer = h("p", { id: "inbox-announcer", class: "visually-hidden", "aria-live": "polite" });
     this.list = h("ol", { id: "notifications", class: "notifications", "aria-labelledby": "inbox-title" });
+    const picker = h(
+      "select",
+      { id: "inbox-kind", onchange: (e: Event) => this.show(Number((e.target as HTMLSelectElement).value) as InboxKind) },
+      h("option", { value: String(InboxKind.USER) }, `Mine (${session.user})`),
+      h("option", { value: String(InboxKind.UNASSIGNED) }, "Unassigned contacts"),
+      h("option", { value: String(InboxKind.TEAM) }, "Team (escalations)"),
+    );
     this.element = h(
       "aside",
       { id: "inbox", class: "inbox", "aria-labelledby": "inbox-title" },
       h("h2", { id: "inbox-title" }, "Inbox ", this.unread),
+      h("div", { class: "inbox-picker" }, h("label", { for: "inbox-kind" }, "Show the inbox"), picker),
       this.connection,
       this.announcer,
       this.list,
@@ -52,12 +62,27 @@ export class Inbox {
 
   /** Loads the inbox and keeps it live until `close`. */
   async start(): Promise<void> {
+    const signal = this.stop.signal;
     await this.reload();
-    void this.watch();
+    // Another inbox picked meanwhile has its own load and watch.
+    if (!signal.aborted) {
+      void this.watch();
+    }
   }
 
   close(): void {
     this.stop.abort();
+  }
+
+  /** Shows another of the inboxes the person may read: loaded and watched from its start. */
+  private show(kind: InboxKind): void {
+    this.stop.abort();
+    this.stop = new AbortController();
+    this.kind = kind;
+    this.notifications.clear();
+    this.lastSequence = 0n;
+    this.render();
+    void this.start().catch(() => undefined);
   }
 
   /** The contact of the newest notification, to open when the page has none. */
@@ -67,12 +92,16 @@ export class Inbox {
   }
 
   private inboxRef() {
-    return { kind: InboxKind.USER, userId: this.session.user };
+    return this.kind === InboxKind.USER ? { kind: this.kind, userId: this.session.user } : { kind: this.kind };
   }
 
   private async reload(): Promise<void> {
+    const signal = this.stop.signal;
     try {
-      const page = await this.api.notifications.listNotifications({ tenantId: this.session.tenant, inbox: this.inboxRef(), pageSize: 100 }, { signal: this.stop.signal });
+      const page = await this.api.notifications.listNotifications({ tenantId: this.session.tenant, inbox: this.inboxRef(), pageSize: 100 }, { signal });
+      if (signal.aborted) {
+        return;
+      }
       this.notifications.clear();
       for (const notification of page.notifications) {
         this.notifications.set(notification.sequence, notification);
@@ -92,8 +121,9 @@ export class Inbox {
   }
 
   private async watch(): Promise<void> {
+    const signal = this.stop.signal;
     let failures = 0;
-    while (!this.stop.signal.aborted) {
+    while (!signal.aborted) {
       try {
         const resumedAfter = this.lastSequence;
         const reconnect = failures > 0;
@@ -102,18 +132,21 @@ export class Inbox {
         const stream = this.api.notifications.watchNotifications(
           { tenantId: this.session.tenant, inbox: this.inboxRef(), afterSequence: resumedAfter },
           {
-            signal: this.stop.signal,
+            signal,
             // The server answered: the stream is open, whether or not an entry comes soon.
             onHeader: () =>
               this.setConnection(reconnect ? `Reconnected: resumed after entry ${resumedAfter}. Live.` : "Live: new notifications appear here.", "connection-live"),
           },
         );
         for await (const message of stream) {
+          if (signal.aborted) {
+            return;
+          }
           failures = 0;
           this.apply(message);
         }
       } catch (error) {
-        if (this.stop.signal.aborted) {
+        if (signal.aborted) {
           return;
         }
         const trouble = troubleOf(error);
@@ -132,7 +165,7 @@ export class Inbox {
         failures++;
         this.setConnection(`Connection lost: reconnecting (attempt ${failures}). Notifications after entry ${this.lastSequence} will follow.`, "connection-lost");
       }
-      await delay(retryDelays[Math.min(failures, retryDelays.length - 1)], this.stop.signal);
+      await delay(retryDelays[Math.min(failures, retryDelays.length - 1)], signal);
     }
   }
 

@@ -62,6 +62,12 @@ public sealed class LiveSidebarTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.handoffTestMark"));
         Assert.Empty(await page.EvaluateAsync<string[]>("() => window.cspViolations"));
         await page.ScreenshotAsync("card-and-inbox");
+
+        await notification.GetByRole(AriaRole.Button, new() { Name = "Mark read" }).ClickAsync();
+
+        await Expect(page.Locator("#unread-count")).ToHaveTextAsync("0 unread");
+        await Expect(notification.Locator(".badge-unread")).ToHaveCountAsync(0);
+        await Expect(notification.Locator(".badge-high")).ToHaveTextAsync("HIGH PRIORITY");
     }
 
     [Fact]
