@@ -7,21 +7,32 @@ using static Microsoft.Playwright.Assertions;
 namespace Handoff.Web.Tests.Hosting;
 
 /// <summary>
-/// Outside Development the host hands out no tokens: the page is told to sign in with the OpenID Connect provider the
-/// options name, and the content security policy lets it reach that provider and nothing else. A host of its own.
+/// Outside Development the host hands out no tokens: the page signs in with the OpenID Connect provider the options
+/// name (authorization code with PKCE), and the content security policy lets it reach that provider and nothing else.
+/// A host of its own, in Production, beside a stand-in provider that issues tokens the host trusts.
 /// </summary>
 public sealed class ProductionSignInTests : IAsyncLifetime
 {
-    private const string Authority = "https://login.example.com/realms/sales";
+    private readonly string tenant = $"oidc-{Guid.NewGuid():N}"[..16];
+    private FakeOidcProvider provider = null!;
     private HostProcess host = null!;
 
-    public async Task InitializeAsync() => host = await HostProcess.StartAsync(
-        "environment=Production", $"Handoff:Web:SignIn:Authority={Authority}", "Handoff:Web:SignIn:ClientId=handoff-web");
+    public async Task InitializeAsync()
+    {
+        Assertions.SetDefaultExpectTimeout((float)Wait.Patience.TotalMilliseconds);
+        provider = await FakeOidcProvider.StartAsync(() => HostProcess.Credentials.Token(tenant, "alice", "agent"));
+        host = await HostProcess.StartAsync(
+            "environment=Production", $"Handoff:Web:SignIn:Authority={provider.Authority}", $"Handoff:Web:SignIn:ClientId={FakeOidcProvider.ClientId}");
+    }
 
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        await provider.DisposeAsync();
+    }
 
     [Fact]
-    public async Task The_page_signs_in_with_the_configured_provider_and_the_host_issues_no_token()
+    public async Task The_page_is_told_to_sign_in_with_the_provider_and_the_host_issues_no_token()
     {
         using var http = new HttpClient { BaseAddress = host.PageAddress, Timeout = Wait.Patience };
 
@@ -32,24 +43,29 @@ public sealed class ProductionSignInTests : IAsyncLifetime
 
         Assert.Equal("oidc", config.RootElement.GetProperty("signIn").GetString());
         Assert.Equal(JsonValueKind.Null, config.RootElement.GetProperty("developmentTokenPath").ValueKind);
-        Assert.Equal((Authority, "handoff-web"), (config.RootElement.GetProperty("oidc").GetProperty("authority").GetString(),
+        Assert.Equal((provider.Authority.ToString(), FakeOidcProvider.ClientId), (config.RootElement.GetProperty("oidc").GetProperty("authority").GetString(),
             config.RootElement.GetProperty("oidc").GetProperty("clientId").GetString()));
-        Assert.Contains("connect-src 'self' https://login.example.com;", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains($"connect-src 'self' {provider.Authority.GetLeftPart(UriPartial.Authority)};", page.Headers.GetValues("Content-Security-Policy").Single(),
+            StringComparison.Ordinal);
         Assert.NotEqual(HttpStatusCode.OK, token.StatusCode);
     }
 
     [Fact]
-    public async Task A_visitor_is_offered_the_company_sign_in_and_nothing_else()
+    public async Task A_person_signs_in_at_the_provider_and_comes_back_signed_in_with_its_token()
     {
         var (playwright, browser) = await Chromium.LaunchAsync();
         try
         {
             var page = await browser.NewPageAsync();
-
+            var log = new PageLog(page);
             await page.GotoAsync(host.PageAddress.ToString());
-
-            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in with your company account" })).ToBeVisibleAsync();
             await Expect(page.GetByLabel("User")).ToHaveCountAsync(0);
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with your company account" }).ClickAsync();
+
+            await log.ExpectAsync(page, () => Expect(page.Locator("#signed-in-as")).ToContainTextAsync($"Signed in as alice (agent) · tenant {tenant}"));
+            await Expect(page.Locator("#inbox-connection")).ToContainTextAsync("Listening");
+            Assert.DoesNotContain("code=", page.Url, StringComparison.Ordinal);
         }
         finally
         {
