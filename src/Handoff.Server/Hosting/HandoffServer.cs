@@ -12,6 +12,7 @@ using Handoff.Server.Recovery;
 using Handoff.Server.Security;
 using Handoff.Server.Services;
 using Handoff.Server.Summaries;
+using Handoff.Server.Web;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.KeyPerFile;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,6 +50,7 @@ public static class HandoffServer
         builder.Services.AddValidatedOptions<ApiOptions>(builder.Configuration, ApiOptions.Section);
         builder.Services.AddValidatedOptions<RecoveryOptions>(builder.Configuration, RecoveryOptions.Section);
         builder.Services.AddValidatedOptions<LimitOptions>(builder.Configuration, LimitOptions.Section);
+        builder.Services.AddValidatedOptions<WebPageOptions>(builder.Configuration, WebPageOptions.Section);
 
         ConfigureKestrel(builder, options, TlsCertificate.Load(options));
         PortAvailability.EnsureFree(options, Url);
@@ -128,6 +130,8 @@ public static class HandoffServer
         app.Services.GetService<SqliteStoreLock>();
         app.UseHandoffObservability();
         app.UseManagementListener(options);
+        // The page's files need no token and are no gRPC call: answered before the API's middleware.
+        app.UseWebPage(options);
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         // CORS answers a browser's preflight before authentication, which must not ask a preflight for a token.
         app.UseCors();
@@ -146,7 +150,10 @@ public static class HandoffServer
         }
 
         app.MapGrpcHealthChecksService().RequireCors(CorsPolicy).AllowAnonymous();
-        app.MapDevelopmentTokens();
+        // A page served from another origin the options allow (Vite's development server) signs in and reads its
+        // settings across origins too.
+        app.MapDevelopmentTokens()?.RequireCors(CorsPolicy);
+        app.MapWebPageConfig()?.RequireCors(CorsPolicy);
         return app;
     }
 

@@ -24,18 +24,19 @@ public static partial class DevelopmentTokens
             && keys.CanIssue && keys.ValidationKey is not null;
     }
 
-    public static void MapDevelopmentTokens(this WebApplication app)
+    /// <summary>Maps the endpoint when <see cref="Enabled"/>: its builder, else null.</summary>
+    public static IEndpointConventionBuilder? MapDevelopmentTokens(this WebApplication app)
     {
         if (!Enabled(app))
         {
-            return;
+            return null;
         }
 
         var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         var keys = app.Services.GetRequiredService<ServerKeys>();
         var issuer = new TokenIssuer((SymmetricSecurityKey)keys.ValidationKey!, auth.Issuer, auth.Audience, auth.Claims, TimeProvider.System);
         var maxIdLength = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.MaxIdLength;
-        app.MapGet(Path, (HttpContext http, string? tenant, string? user, string[]? role) =>
+        return app.MapGet(Path, (HttpContext http, string? tenant, string? user, string[]? role) =>
         {
             if (http.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
             {
