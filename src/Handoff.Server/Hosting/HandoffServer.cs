@@ -47,6 +47,7 @@ public static class HandoffServer
         var api = builder.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
         builder.Services.AddValidatedOptions<HandoffServerOptions>(builder.Configuration, HandoffServerOptions.Section);
         builder.Services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
+        builder.Services.AddValidatedOptions<AdaptiveLimitOptions>(builder.Configuration, AdaptiveLimitOptions.Section);
         builder.Services.AddValidatedOptions<ApiOptions>(builder.Configuration, ApiOptions.Section);
         builder.Services.AddValidatedOptions<RecoveryOptions>(builder.Configuration, RecoveryOptions.Section);
         builder.Services.AddValidatedOptions<LimitOptions>(builder.Configuration, LimitOptions.Section);

@@ -168,9 +168,10 @@ public sealed class IngestOptions : IValidatableObject
     public int MaxBatchesInFlightPerStream { get; set; } = 4;
 
     /// <summary>
-    /// Batches being processed at once in this server, over all streams and calls: what bounds its memory under any
-    /// number of clients. Streams wait for a place; IngestBatch waits <see cref="AdmissionWait"/> and then answers
-    /// RESOURCE_EXHAUSTED with a retry hint.
+    /// The most batches processed at once in this server, over all streams and calls: what bounds its memory under any
+    /// number of clients. Below it, the number follows the server's latency (<see cref="AdaptiveLimitOptions"/>).
+    /// Streams wait for a place; IngestBatch waits <see cref="AdmissionWait"/> and then answers RESOURCE_EXHAUSTED with
+    /// a retry hint.
     /// </summary>
     [Range(1, 100000)]
     public int MaxBatchesInFlight { get; set; } = 64;

@@ -19,7 +19,7 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, IngestAdmission a
     public override async Task<IngestBatchResponse> IngestBatch(IngestBatchRequest request, ServerCallContext context)
     {
         limits.Events(context.Caller(), request.Events.Count);
-        using var place = await admission.EnterOrRefuseAsync(context.CancellationToken);
+        using var place = await admission.EnterOrRefuseAsync(request.Events.Count, context.CancellationToken);
         var outcome = await pipeline.ProcessAsync(request.TenantId, request.BatchId, request.Events);
         return outcome.ToBatchResponse(request.BatchId);
     }
@@ -55,7 +55,7 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, IngestAdmission a
                 var batch = requestStream.Current;
                 limits.Events(caller, batch.Events.Count);
                 await acks.Writer.WaitToWriteAsync(reading.Token);
-                var place = await admission.EnterAsync(reading.Token);
+                var place = await admission.EnterAsync(batch.Events.Count, reading.Token);
                 await acks.Writer.WriteAsync(ProcessAsync(batch, place), reading.Token);
             }
         }
