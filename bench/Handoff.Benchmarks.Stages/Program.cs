@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Handoff.Benchmarks;
 using Handoff.Domain.Cards;
 using Handoff.Domain.Contacts;
+using Handoff.Domain.Evaluation;
 using Handoff.Domain.Model;
 using Handoff.Domain.Scoring;
 using Handoff.Domain.Triggers;
@@ -40,6 +41,9 @@ var sentiment = new SentimentAnalyzer(new SentimentOptions());
 var scorer = new EngagementScorer(scoring, sentiment);
 var triggers = new HandoffTriggerEvaluator(new TriggerOptions(), scorer, sentiment);
 var cardRules = new CardRules(new CardOptions());
+var appraiser = new EventAppraiser(scorer, triggers);
+var assessor = new WindowAssessor(scorer);
+var windowTriggers = new WindowTriggerEvaluator(triggers, assessor);
 
 try
 {
@@ -83,8 +87,10 @@ try
             });
         }
 
-        // The contact's side, per contact and batch as the pipeline groups them: dedupe, the window brought up to
-        // date, then (second stage) the score, the triggers and the card decision on that window.
+        // The contact's side, per contact and batch as the pipeline groups them: dedupe, the window brought up to date in
+        // place, then (second stage) the score, the triggers and the card decision on that window. The second stage
+        // includes the appraisal of each new event on arrival (its weight, tone and request kinds), the evaluation's
+        // per-event share; the first stage inserts the same events unappraised.
         var groups = entries.Select(batch => batch.GroupBy(e => e.ContactId).Select(g => (Contact: g.Key, Events: g.Select(e => e.Event).ToList())).ToList()).ToList();
         var windowOnly = Contacts(evaluate: false, measured ? "contact: dedupe and window upkeep" : null);
         var withEvaluation = Contacts(evaluate: true, null);
@@ -95,7 +101,7 @@ try
 
         (double Micros, double Bytes) Contacts(bool evaluate, string? name)
         {
-            var windows = new Dictionary<string, (SeenEventIds Seen, List<EngagementEvent> Window)>(StringComparer.Ordinal);
+            var windows = new Dictionary<string, (SeenEventIds Seen, AppraisedWindow Window)>(StringComparer.Ordinal);
             return Stage(name, name is not null, () =>
             {
                 foreach (var batch in groups)
@@ -104,16 +110,23 @@ try
                     {
                         if (!windows.TryGetValue(contact, out var known))
                         {
-                            windows[contact] = known = (new SeenEventIds(new Dictionary<ulong, long>()), []);
+                            windows[contact] = known = (new SeenEventIds(new Dictionary<ulong, long>()), new AppraisedWindow(scoring));
                         }
 
-                        var fresh = stored.Where(e => known.Seen.TryRemember(e.EventId, e.OccurredAt)).ToList();
-                        var window = RecentEventWindow.Trim(known.Window.Concat(fresh.Select(e => e.ToDomain())), e => e, now, scoring);
-                        windows[contact] = (known.Seen, window);
+                        foreach (var e in stored)
+                        {
+                            if (known.Seen.TryRemember(e.EventId, e.OccurredAt))
+                            {
+                                var domain = e.ToDomain();
+                                known.Window.Add(evaluate ? appraiser.Appraise(domain) : new AppraisedEvent(domain, 0, Sentiment.Unknown, 0));
+                            }
+                        }
+
+                        known.Window.Trim(now);
                         if (evaluate)
                         {
-                            var assessment = scorer.Assess(window, now);
-                            var findings = triggers.Evaluate(new ContactProfile(contact, "", "", LifecycleStage.Lead, PipelinePhase.Discover), window, assessment, now);
+                            var assessment = assessor.Assess(known.Window, now);
+                            var findings = windowTriggers.Evaluate(new ContactProfile(contact, "", "", LifecycleStage.Lead, PipelinePhase.Discover), known.Window, assessment, now);
                             cardRules.Decide(new CardDecisionInput(null, null, false, findings, now));
                         }
                     }

@@ -26,6 +26,10 @@ public sealed class EngagementScorer
     /// <summary>The trend compares the score now with the score this long ago (for evidence wording).</summary>
     public TimeSpan TrendWindow => options.TrendWindow;
 
+    internal ScoringOptions Options => options;
+
+    internal SentimentAnalyzer Analyzer => sentiment;
+
     /// <summary>
     /// The score at <paramref name="at"/>: every event up to then adds its weight (plus the pricing-page
     /// bonus, plus or minus the sentiment weight for an inbound message with a tone), halved for every
@@ -66,8 +70,11 @@ public sealed class EngagementScorer
             }
         }
 
-        return (int)Math.Round(Math.Clamp(total, MinScore, MaxScore), MidpointRounding.AwayFromZero);
+        return Rounded(total);
     }
+
+    /// <summary>The decayed sum as a score: clamped to 0..100 and rounded (the one rule both evaluations share).</summary>
+    internal static int Rounded(double total) => (int)Math.Round(Math.Clamp(total, MinScore, MaxScore), MidpointRounding.AwayFromZero);
 
     /// <summary>
     /// The events by occurrence, then id: the fixed order scores are summed in. The recent-event window is kept in
@@ -92,7 +99,11 @@ public sealed class EngagementScorer
         return byTime != 0 ? byTime : string.CompareOrdinal(a.EventId, b.EventId);
     }
 
-    private double Weight(EngagementEvent e)
+    private double Weight(EngagementEvent e) =>
+        Weight(e, e.IsInboundMessage ? sentiment.Classify(e.Text!) : Sentiment.Unknown);
+
+    /// <summary>The event's weight before decay, given the tone of its text (read only for an inbound message).</summary>
+    internal double Weight(EngagementEvent e, Sentiment tone)
     {
         var weight = options.Weights.GetValueOrDefault(e.Type);
         if (e.Type == EventType.PageViewed && e.PricingPage)
@@ -102,7 +113,7 @@ public sealed class EngagementScorer
 
         if (e.IsInboundMessage)
         {
-            weight += sentiment.Classify(e.Text!) switch
+            weight += tone switch
             {
                 Sentiment.Positive => options.SentimentWeight,
                 Sentiment.Negative => -options.SentimentWeight,

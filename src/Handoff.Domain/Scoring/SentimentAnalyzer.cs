@@ -30,6 +30,9 @@ public sealed class SentimentAnalyzer
         window = options.Window;
     }
 
+    /// <summary>How far back <see cref="Overall"/> reads messages.</summary>
+    internal TimeSpan Window => window;
+
     /// <summary>
     /// Counts positive and negative terms (a term just after a negation word counts for the other side).
     /// More positive than negative is <see cref="Sentiment.Positive"/>; a negative term that is not

@@ -33,6 +33,34 @@ public sealed class HandoffTriggerEvaluator
         ];
     }
 
+    internal TriggerOptions Options => options;
+
+    internal EngagementScorer Scorer => scorer;
+
+    internal SentimentAnalyzer Analyzer => sentiment;
+
+    /// <summary>How many kinds of request <see cref="JudgementsIn"/> tells apart (at most 32: they are bits of an int).</summary>
+    internal int JudgementKinds => judgementChecks.Length;
+
+    /// <summary>The evidence label of the request kind <paramref name="kind"/>.</summary>
+    internal string JudgementRequest(int kind) => judgementChecks[kind].Request;
+
+    /// <summary>The kinds of request <paramref name="text"/> makes, as bits by kind (bit 0: the first kind).</summary>
+    internal int JudgementsIn(string text)
+    {
+        var words = TextTokens.Split(text);
+        var kinds = 0;
+        for (var kind = 0; kind < judgementChecks.Length; kind++)
+        {
+            if (TextTokens.ContainsAny(words, judgementChecks[kind].Phrases))
+            {
+                kinds |= 1 << kind;
+            }
+        }
+
+        return kinds;
+    }
+
     /// <summary>The reasons that hold at <paramref name="now"/>, in <see cref="HandoffReason"/> order; empty when none does.</summary>
     /// <param name="handledAt">
     /// When a person last resumed automation for this contact, having seen everything up to then. Reasons made of

@@ -58,7 +58,14 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
             ApplyProfileFacts(e, appendedAt);
         }
 
-        model.Window = RecentEventWindow.Trim(model.Window.Concat(fresh.Select(e => e.ToDomain())), e => e, appendedAt, engine.Scoring);
+        // Each new event is appraised once, here, and inserted where it belongs; no event already kept is read again.
+        var window = model.Window;
+        foreach (var e in fresh)
+        {
+            window.Add(engine.Appraiser.Appraise(e.ToDomain()));
+        }
+
+        window.Trim(appendedAt);
         var latest = fresh.Max(e => e.OccurredAt);
         State.Engagement = State.Engagement with
         {
@@ -152,10 +159,10 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
 
     private async ValueTask EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var events = model.Window;
-        var assessment = engine.Scorer.Assess(events, now);
+        var window = model.Window;
+        var assessment = engine.Assessor.Assess(window, now);
         var profile = Profile();
-        var findings = engine.Triggers.Evaluate(profile, events, assessment, now, State.LastResumedAt);
+        var findings = engine.WindowTriggers.Evaluate(profile, window, assessment, now, State.LastResumedAt);
         var cooldown = State.LastResumedAt is { } resumedAt ? new ResolvedCardCooldown(State.LastResumedReasons, resumedAt) : null;
         var activeReasons = model.ActiveCard is { } active ? active.Reasons.Select(r => r.Reason).ToList() : null;
         var decision = engine.CardRules.Decide(new CardDecisionInput(activeReasons, cooldown, State.Unsubscribed, findings, now));
@@ -163,10 +170,11 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         switch (decision)
         {
             case CardDecision.Raise raise:
-                await RaiseCardAsync(raise.Reasons, assessment, profile, events, now, cancellationToken);
+                // The plain list of events, for the summary, is built only now that a card is raised or updated.
+                await RaiseCardAsync(raise.Reasons, assessment, profile, window.Events, now, cancellationToken);
                 break;
             case CardDecision.Update update:
-                await UpdateCardAsync(update.AddedReasons, assessment, profile, events, now, cancellationToken);
+                await UpdateCardAsync(update.AddedReasons, assessment, profile, window.Events, now, cancellationToken);
                 break;
         }
 
@@ -179,7 +187,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
             Sentiment = assessment.Sentiment,
             Recommendation = card is not null ? Recommendation.HumanHandoff : Recommendation.ContinueAutomation,
             Reasons = card is not null ? card.Reasons : [],
-            RecentEventCount = model.Window.Count,
+            RecentEventCount = window.Count,
         };
     }
 

@@ -1,5 +1,6 @@
 using Handoff.Domain.Cards;
 using Handoff.Domain.Contacts;
+using Handoff.Domain.Evaluation;
 using Handoff.Domain.Model;
 using Handoff.Domain.Outreach;
 using Handoff.Domain.Scoring;
@@ -28,10 +29,11 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         new(state.History, h => h.Sequence, state.LastHistorySequence, engine.Contacts.MaxHistoryEntries);
 
     /// <summary>
-    /// The recent-event window, the one the contact works on; <see cref="ContactState.RecentEvents"/> is its stored copy,
-    /// written from it by <see cref="PrepareForWrite"/>. Mapped from the stored copy once per activation, when first needed.
+    /// The recent-event window, the one the contact works on, each event with its appraisal;
+    /// <see cref="ContactState.RecentEvents"/> is its stored copy, written from it by <see cref="PrepareForWrite"/>. Mapped
+    /// and appraised from the stored copy once per activation, when first needed; kept up to date in place afterwards.
     /// </summary>
-    private List<EngagementEvent>? window;
+    private AppraisedWindow? window;
 
     public ContactState State { get; } = state;
 
@@ -46,11 +48,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     /// <summary>The active card when nobody has acted on it and it has not been escalated yet: it escalates once its SLA has passed.</summary>
     public CardState? CardAwaitingEscalation => State.Card is { } card && card.ToDomain().AwaitsEscalation ? card : null;
 
-    public List<EngagementEvent> Window
-    {
-        get => window ??= State.RecentEvents.ConvertAll(e => e.ToDomain());
-        set => window = value;
-    }
+    public AppraisedWindow Window => window ??= LoadWindow();
 
     public void EnsureExists(DateTimeOffset now)
     {
@@ -70,7 +68,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         if (Window.Count > 0)
         {
             // Scores decay with time: the sidebar shows the score as of now, not as of the last event.
-            var assessment = engine.Scorer.Assess(Window, now);
+            var assessment = engine.Assessor.Assess(Window, now);
             engagement = engagement with
             {
                 Score = assessment.Score,
@@ -108,12 +106,30 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         ForgetExpiredEventIds(now);
         if (window is not null)
         {
-            State.RecentEvents = window.ConvertAll(e => e.ToStored());
+            var events = window.Events;
+            var stored = new List<StoredEvent>(events.Count);
+            foreach (var e in events)
+            {
+                stored.Add(e.ToStored());
+            }
+
+            State.RecentEvents = stored;
         }
 
         State.Outbox = outbox.Messages.Select(m => m.ToStored()).ToList();
 
         State.CheckpointedAt = now;
+    }
+
+    private AppraisedWindow LoadWindow()
+    {
+        var loaded = new AppraisedWindow(engine.Scoring);
+        foreach (var e in State.RecentEvents)
+        {
+            loaded.Add(engine.Appraiser.Appraise(e.ToDomain()));
+        }
+
+        return loaded;
     }
 
     /// <summary>Forgets event ids old enough that an event carrying them is refused at ingest anyway.</summary>
