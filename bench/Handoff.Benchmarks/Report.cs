@@ -172,7 +172,8 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
     /// <summary>
     /// The host on memory against the raw gRPC limit; the host on each durable store against the raw gRPC limit, its
     /// raw storage limit and the host on memory; each throttled pass against the memory host's throttled pass; the
-    /// sustained passes likewise (against the memory host's sustained pass; the baselines ran the cold batches).
+    /// sustained passes likewise, against the raw storage limit's and the memory host's sustained passes (grpc-only
+    /// sends the cold batches: its rate does not depend on what the host holds).
     /// </summary>
     private static List<Ratio> ComputeRatios(IReadOnlyList<RunResult> runs)
     {
@@ -196,7 +197,7 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
             Add(store, $"{store}-raw");
             Add(store, "memory");
             Add(Sustained(store), "grpc-only");
-            Add(Sustained(store), $"{store}-raw");
+            Add(Sustained(store), Sustained($"{store}-raw"));
             Add(Sustained(store), Sustained("memory"));
             foreach (var loaded in runs.Where(r => r.Store == store && r.Workload == "cold" && r.Name.Contains('@', StringComparison.Ordinal)))
             {
