@@ -229,7 +229,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     {
         runs.Add(run);
         Console.WriteLine(
-            $"  {run.Name,-18} {run.EventsPerSecond,9:N0} events/s in {run.Seconds,6:0.0} s, ack p50 {run.Ack.P50:0.0} p99 {run.Ack.P99:0.0} ms" +
+            $"  {run.Name,-22} {run.EventsPerSecond,9:N0} events/s in {run.Seconds,6:0.0} s, ack p50 {run.Ack.P50:0.0} p99 {run.Ack.P99:0.0} ms" +
             (run.GetContact is { } get ? $", GetContact p50 {get.P50:0.0} p99 {get.P99:0.0} ms" : "") +
             (run.Cards is { } cards ? $", {cards:N0} cards" : "") +
             (run.ActivationsPerSecond is { } activations ? $", {activations:N0} activations/s" : "") +
