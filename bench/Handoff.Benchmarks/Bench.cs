@@ -10,6 +10,8 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     private readonly List<RunResult> runs = [];
     private Workload workload = null!;
     private Workload warmUp = null!;
+    private Workload? sustained;
+    private Workload? everyContact;
 
     public async Task<Report> RunAsync()
     {
@@ -19,6 +21,15 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
         Console.WriteLine(
             $"Workload: {workload.Events:N0} events in {workload.Batches.Count:N0} batches over {workload.ContactsTouched:N0} of {options.Contacts:N0} contacts " +
             $"(hottest contact {workload.TopContactShare:P1} of events, hottest 1% {workload.Top1PercentShare:P1}), generated in {generating.Elapsed.TotalSeconds:0.0} s");
+        if (options.Sustained)
+        {
+            sustained = Workload.Generate(options.Contacts, options.SustainedEvents, options.Batch, options.Skew, options.Seed + 2);
+            everyContact = Workload.EveryContact(options.Contacts, options.Batch, options.Seed + 3);
+            Console.WriteLine(
+                $"Sustained: {sustained.Events:N0} events over {sustained.ContactsTouched:N0} contacts (hottest {sustained.TopContactShare:P1}, hottest 1% {sustained.Top1PercentShare:P1}), " +
+                $"after one event on each of the {options.Contacts:N0}");
+        }
+
         Console.WriteLine($"Host: {HostProcess.ServerAssembly}; in-memory baseline: {HostProcess.MemoryHostAssembly}");
 
         await RawGrpcAsync();
@@ -28,6 +39,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
         if (options.Sqlite)
         {
             await RawAsync("sqlite-raw", "sqlite", (batches, c) => RawStorage.SqliteAsync(Path.Combine(c, "raw.db"), batches, options.Concurrency, options.InFlight, cancellationToken));
+            await RawSustainedAsync("sqlite-raw", "sqlite", (batches, c) => RawStorage.SqliteAsync(Path.Combine(c, "raw.db"), batches, options.Concurrency, options.InFlight, cancellationToken));
             await HostAsync("sqlite", HostBinary.Configured("Sqlite"), () => Task.FromResult<KeyValuePair<string, string>[]>([]));
         }
 
@@ -38,6 +50,8 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             Console.WriteLine($"PostgreSQL {postgres.Version}: {postgres.Description}");
             var raw = await postgres.CreateDatabaseAsync("raw");
             await RawAsync("postgres-raw", "postgres", (batches, _) => RawStorage.PostgreSqlAsync(raw, batches, options.Concurrency, options.InFlight, cancellationToken));
+            var rawSustained = options.Sustained ? await postgres.CreateDatabaseAsync("raw") : null;
+            await RawSustainedAsync("postgres-raw", "postgres", (batches, _) => RawStorage.PostgreSqlAsync(rawSustained!, batches, options.Concurrency, options.InFlight, cancellationToken));
             await HostAsync("postgres", HostBinary.Configured("PostgreSql"), async () =>
             {
                 var cluster = $"bench-{Guid.NewGuid():N}";
@@ -52,7 +66,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             });
         }
 
-        return new Report(options, MachineInfo.Read(HostProcess.RepositoryRoot), workload, postgresDescription, postgresVersion, runs);
+        return new Report(options, MachineInfo.Read(HostProcess.RepositoryRoot), workload, sustained, postgresDescription, postgresVersion, runs);
     }
 
     private async Task RawGrpcAsync()
@@ -67,17 +81,38 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
         Add(new RunResult("grpc-only", "raw gRPC limit: in-bench Kestrel that decodes and acknowledges", "none", pass) { Cpu = meter.Stop() });
     }
 
-    private async Task RawAsync(string name, string store, Func<IReadOnlyList<IngestEventsRequest>, string, Task<Pass>> append)
+    private Task RawAsync(string name, string store, Func<IReadOnlyList<IngestEventsRequest>, string, Task<Pass>> append) =>
+        RawPassAsync(name, store, append, [warmUp], workload, "cold");
+
+    /// <summary>
+    /// The raw storage limit on the sustained batches, into a table that first took the sustained host's warm-ups
+    /// (uncounted), so it appends to a table of the size the host's journal has: the baseline of "store sustained".
+    /// </summary>
+    private Task RawSustainedAsync(string name, string store, Func<IReadOnlyList<IngestEventsRequest>, string, Task<Pass>> append) =>
+        sustained is not null && everyContact is not null
+            ? RawPassAsync(Report.Sustained(name), store, append, [warmUp, everyContact], sustained, "sustained")
+            : Task.CompletedTask;
+
+    private async Task RawPassAsync(string name, string store, Func<IReadOnlyList<IngestEventsRequest>, string, Task<Pass>> append,
+        Workload[] warmUps, Workload measured, string kind)
     {
         var folder = Directory.CreateTempSubdirectory("handoff-bench-raw-").FullName;
         try
         {
-            warmUp.Stamp($"{name}-warm-up");
-            await append(warmUp.Batches, folder);
-            workload.Stamp(name);
+            for (var i = 0; i < warmUps.Length; i++)
+            {
+                warmUps[i].Stamp($"{name}-warm-up-{i}");
+                await append(warmUps[i].Batches, folder);
+            }
+
+            measured.Stamp(name);
             var meter = new CpuMeter();
-            var pass = await append(workload.Batches, folder);
-            Add(new RunResult(name, "raw storage limit: the batches made durable with no grain work (group commit, one prepared INSERT or unnest arrays)", store, pass) { Cpu = meter.Stop() });
+            var pass = await append(measured.Batches, folder);
+            Add(new RunResult(name, "raw storage limit: the batches made durable with no grain work (group commit, one prepared INSERT or unnest arrays)", store, pass)
+            {
+                Workload = kind,
+                Cpu = meter.Stop(),
+            });
         }
         finally
         {
@@ -86,20 +121,32 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     }
 
     /// <summary>
-    /// The real host on one store, twice from empty: a pass at full speed, then a pass throttled to the load factor
-    /// of the first pass's rate, each on a fresh host process and a fresh store, so both see the same work.
+    /// The real host on one store, each pass on a fresh host process and a fresh store. Cold: twice from empty, a pass
+    /// at full speed, then a pass throttled to the load factor of the first pass's rate, so both see the same work.
+    /// Sustained: once at full speed, after every contact has been brought into the host (the throttled pass is left
+    /// out there: at a million events it would double the run's time).
     /// </summary>
     private async Task HostAsync(string name, HostBinary binary, Func<Task<KeyValuePair<string, string>[]>> store)
     {
-        var peak = await HostPassAsync(name, name, binary, await store(), null);
-        await HostPassAsync($"{name}@{options.LoadFactor * 100:0}%", name, binary, await store(), peak.EventsPerSecond * options.LoadFactor);
+        if (options.Cold)
+        {
+            var peak = await HostPassAsync(name, name, binary, await store(), null, workload, null);
+            await HostPassAsync($"{name}@{options.LoadFactor * 100:0}%", name, binary, await store(), peak.EventsPerSecond * options.LoadFactor, workload, null);
+        }
+
+        if (sustained is not null && everyContact is not null)
+        {
+            await HostPassAsync(Report.Sustained(name), name, binary, await store(), null, sustained, everyContact);
+        }
     }
 
     /// <summary>
-    /// One host process: a warm-up on contacts of its own, then one pass over the batches with GetContact reads
-    /// running; the cards the pass raised, and the host's RSS after the warm-up and at its peak.
+    /// One host process: a warm-up on contacts of its own, for the sustained pass one event on each contact (not
+    /// counted either), then one pass over the batches with GetContact reads running; the cards the pass raised, the
+    /// activations it made, and the host's RSS after the first warm-up and at its peak.
     /// </summary>
-    private async Task<RunResult> HostPassAsync(string name, string store, HostBinary binary, KeyValuePair<string, string>[] settings, double? rate)
+    private async Task<RunResult> HostPassAsync(string name, string store, HostBinary binary, KeyValuePair<string, string>[] settings, double? rate,
+        Workload measured, Workload? contactsWarmUp)
     {
         var folder = Directory.CreateTempSubdirectory("handoff-bench-host-").FullName;
         try
@@ -112,15 +159,20 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             using var ingest = Channel(host.GrpcAddress);
             using var readChannel = Channel(host.GrpcAddress);
             await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up", null);
-            var cardsBefore = await ContactReader.CountSettledActiveCardsAsync(ingest);
             var startRss = host.Rss;
+            if (contactsWarmUp is not null)
+            {
+                await PassAsync(ingest, readChannel, contactsWarmUp, $"{name}-contacts", null);
+            }
+
+            var cardsBefore = await ContactReader.CountSettledActiveCardsAsync(ingest);
             var countersBefore = await RuntimeCounters.ReadAsync(host, cancellationToken);
             var meter = new CpuMeter(host);
             Pass pass;
             Stats reads;
             try
             {
-                (pass, reads) = await PassAsync(ingest, readChannel, workload, name, rate);
+                (pass, reads) = await PassAsync(ingest, readChannel, measured, name, rate);
             }
             catch (InvalidOperationException e)
             {
@@ -128,19 +180,25 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             }
 
             var cpu = meter.Stop();
-            var cost = countersBefore.PerEvent(await RuntimeCounters.ReadAsync(host, cancellationToken), pass.Events);
+            var countersAfter = await RuntimeCounters.ReadAsync(host, cancellationToken);
+            var cost = countersBefore.PerEvent(countersAfter, pass.Events);
             var cards = await ContactReader.CountSettledActiveCardsAsync(ingest) - cardsBefore;
             host.EnsureRunning();
-            return Add(new RunResult(name, rate is null ? $"the host on {binary.Store}, full speed" : $"the host on {binary.Store}, throttled to {rate:N0} events/s", store, pass)
+            var what = contactsWarmUp is not null ? $"the host on {binary.Store}, full speed, every contact known and active"
+                : rate is null ? $"the host on {binary.Store}, full speed" : $"the host on {binary.Store}, throttled to {rate:N0} events/s";
+            return Add(new RunResult(name, what, store, pass)
             {
+                Workload = contactsWarmUp is null ? "cold" : "sustained",
                 TargetEventsPerSecond = rate,
                 GetContact = reads,
                 Cards = cards,
                 Cpu = cpu,
                 Cost = cost,
+                Activations = countersBefore.ActivationsUntil(countersAfter),
                 StartRssMiB = Mib(startRss),
                 PeakRssMiB = Mib(host.PeakRss),
-                BytesPerContact = (double?)(host.PeakRss - startRss) / workload.ContactsTouched,
+                // Sustained: every contact was brought in after startRss was read, so all of them count.
+                BytesPerContact = (double?)(host.PeakRss - startRss) / (contactsWarmUp?.ContactsTouched ?? measured.ContactsTouched),
             });
         }
         finally
@@ -171,9 +229,10 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     {
         runs.Add(run);
         Console.WriteLine(
-            $"  {run.Name,-14} {run.EventsPerSecond,9:N0} events/s in {run.Seconds,6:0.0} s, ack p50 {run.Ack.P50:0.0} p99 {run.Ack.P99:0.0} ms" +
+            $"  {run.Name,-22} {run.EventsPerSecond,9:N0} events/s in {run.Seconds,6:0.0} s, ack p50 {run.Ack.P50:0.0} p99 {run.Ack.P99:0.0} ms" +
             (run.GetContact is { } get ? $", GetContact p50 {get.P50:0.0} p99 {get.P99:0.0} ms" : "") +
             (run.Cards is { } cards ? $", {cards:N0} cards" : "") +
+            (run.ActivationsPerSecond is { } activations ? $", {activations:N0} activations/s" : "") +
             (run.PeakRssMiB is { } rss ? $", peak RSS {rss:N0} MiB" : "") +
             (run.Cpu?.Host is { } host ? $", host CPU {host:0.00} cores" : "") +
             (run.Cost is { } cost ? $" ({cost.CpuMicroseconds:N0} µs, {cost.AllocatedBytes:N0} B allocated an event, GC pauses {cost.GcPauseShare:P0} of it)" : "") +

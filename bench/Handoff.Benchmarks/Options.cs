@@ -11,7 +11,11 @@ public sealed record Options
           --store sqlite|postgres|both   durable store(s) to measure (default sqlite); the raw gRPC and the in-memory
                                          baselines always run. postgres: HANDOFF_BENCH_POSTGRES or a throwaway initdb cluster
           --contacts N                   contacts events are drawn from (default 100000)
-          --events N                     events per pass (default 100000)
+          --events N                     events per cold pass (default 100000)
+          --workload cold|sustained|both the host passes to run (default both): cold, a fresh host whose contacts are
+                                         all new (full speed and throttled); sustained, a fresh host that first sees
+                                         every one of --contacts once (uncounted), then --sustained-events over them
+          --sustained-events N           events of the sustained pass (default 1000000)
           --batch N                      events per batch (default 500; the host takes at most 1000)
           --concurrency N                IngestEvents streams, and raw storage writers (default 8)
           --in-flight N                  batches sent but not yet acknowledged, per stream (default 2)
@@ -43,6 +47,10 @@ public sealed record Options
     public int Contacts { get; init; } = 100_000;
 
     public int Events { get; init; } = 100_000;
+
+    public string Workload { get; init; } = "both";
+
+    public int SustainedEvents { get; init; } = 1_000_000;
 
     public int Batch { get; init; } = 500;
 
@@ -97,6 +105,10 @@ public sealed record Options
 
     public bool Postgres => Store is "postgres" or "both";
 
+    public bool Cold => Workload is "cold" or "both";
+
+    public bool Sustained => Workload is "sustained" or "both";
+
     public static Options Parse(string[] args)
     {
         var options = new Options();
@@ -126,6 +138,8 @@ public sealed record Options
                 "--store" => options with { Store = value is "sqlite" or "postgres" or "both" ? value : throw new ArgumentException($"--store {value}: sqlite, postgres or both.") },
                 "--contacts" => options with { Contacts = Positive(name, value) },
                 "--events" => options with { Events = Positive(name, value) },
+                "--workload" => options with { Workload = value is "cold" or "sustained" or "both" ? value : throw new ArgumentException($"--workload {value}: cold, sustained or both.") },
+                "--sustained-events" => options with { SustainedEvents = Positive(name, value) },
                 "--batch" => options with { Batch = Positive(name, value) },
                 "--concurrency" => options with { Concurrency = Positive(name, value) },
                 "--in-flight" => options with { InFlight = Positive(name, value) },

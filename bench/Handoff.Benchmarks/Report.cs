@@ -9,6 +9,9 @@ namespace Handoff.Benchmarks;
 /// <summary>One row of the results: a baseline, or the host on one store at full speed or throttled.</summary>
 public sealed record RunResult(string Name, string What, string Store, [property: JsonIgnore] Pass Pass)
 {
+    /// <summary>The batches the row sent: "cold" (the contacts first seen) or "sustained" (every contact known and active).</summary>
+    public string Workload { get; init; } = "cold";
+
     public int Events => Pass.Events;
 
     public double Seconds => Pass.Seconds;
@@ -30,6 +33,11 @@ public sealed record RunResult(string Name, string What, string Store, [property
 
     /// <summary>The host's CPU, allocation and GC pause per event, from its own runtime counters.</summary>
     public HostCost? Cost { get; init; }
+
+    /// <summary>Grain activations the host created during the pass (Orleans' own counter).</summary>
+    public int? Activations { get; init; }
+
+    public double? ActivationsPerSecond => Activations / Seconds;
 
     /// <summary>Host RSS after start-up and warm-up.</summary>
     public double? StartRssMiB { get; init; }
@@ -90,7 +98,7 @@ public sealed record MachineInfo(string Cpu, int Cores, double MemoryGiB, string
     }
 }
 
-public sealed class Report(Options options, MachineInfo machine, Workload workload, string? postgres, string? postgresVersion, IReadOnlyList<RunResult> runs)
+public sealed class Report(Options options, MachineInfo machine, Workload workload, Workload? sustained, string? postgres, string? postgresVersion, IReadOnlyList<RunResult> runs)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -107,14 +115,19 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
         output.WriteLine();
         output.WriteLine($"{workload.Events:N0} events, batches of {options.Batch}, {workload.ContactsTouched:N0} contacts touched of {options.Contacts:N0} (Zipf {options.Skew}), " +
             $"{options.Concurrency} streams x {options.InFlight} in flight, GetContact at {options.ReadRate}/s");
+        if (sustained is not null)
+        {
+            output.WriteLine($"sustained: {sustained.Events:N0} events over {sustained.ContactsTouched:N0} contacts touched, after a warm-up of one event on each of the {options.Contacts:N0}");
+        }
+
         output.WriteLine($"{machine.Cpu}, {machine.Cores} cores, {machine.MemoryGiB} GiB, {machine.Os}, {machine.Dotnet}; client and server on the same machine");
         var rows = runs.Select(r => new[]
         {
             r.Name, N(r.EventsPerSecond, "N0"), N(r.Ack.P50), N(r.Ack.P99), N(r.GetContact?.P50), N(r.GetContact?.P99),
-            N(r.Cards, "N0"), N(r.PeakRssMiB, "N0"), N(r.BytesPerContact, "N0"), N(r.Cpu?.Host, "0.00"), N(r.Cost?.CpuMicroseconds, "N0"), N(r.Cost?.AllocatedBytes, "N0"), P(r.Cost?.GcPauseShare),
+            N(r.Cards, "N0"), N(r.Activations, "N0"), N(r.ActivationsPerSecond, "N0"), N(r.PeakRssMiB, "N0"), N(r.BytesPerContact, "N0"), N(r.Cpu?.Host, "0.00"), N(r.Cost?.CpuMicroseconds, "N0"), N(r.Cost?.AllocatedBytes, "N0"), P(r.Cost?.GcPauseShare),
             N(r.Cpu?.Bench, "0.00"), N(r.Cpu?.Others, "0.00"), RatioCell(r),
         });
-        Table(output, ["run", "events/s", "ack p50 ms", "ack p99 ms", "get p50 ms", "get p99 ms", "cards", "peak RSS MiB", "bytes/contact", "host CPU", "host µs/event", "host B/event", "GC pause", "bench CPU", "other CPU", "events/s ÷ baseline"], rows);
+        Table(output, ["run", "events/s", "ack p50 ms", "ack p99 ms", "get p50 ms", "get p99 ms", "cards", "activations", "activations/s", "peak RSS MiB", "bytes/contact", "host CPU", "host µs/event", "host B/event", "GC pause", "bench CPU", "other CPU", "events/s ÷ baseline"], rows);
 
         output.WriteLine();
         output.WriteLine("ours / baseline (events/s: higher is better; latency, RSS, bytes: lower is better)");
@@ -132,15 +145,8 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
         {
             Parameters = options,
             Machine = machine,
-            Workload = new
-            {
-                workload.Events,
-                Batches = workload.Batches.Count,
-                workload.ContactsTouched,
-                workload.TopContactShare,
-                workload.Top1PercentShare,
-                workload.TypeCounts,
-            },
+            Workload = Describe(workload),
+            SustainedWorkload = sustained is null ? null : Describe(sustained),
             PostgreSql = postgres is null ? null : new { Server = postgres, Version = postgresVersion },
             Runs = runs,
             Ratios,
@@ -149,13 +155,25 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json));
     }
 
+    private static object Describe(Workload batches) => new
+    {
+        batches.Events,
+        Batches = batches.Batches.Count,
+        batches.ContactsTouched,
+        batches.TopContactShare,
+        batches.Top1PercentShare,
+        batches.TypeCounts,
+    };
+
     private string RatioCell(RunResult run) => string.Join(" · ", Ratios
         .Where(r => r.Ours == run.Name && !r.Ours.Contains('@', StringComparison.Ordinal))
         .Select(r => $"{R(r.EventsPerSecond)} {r.Baseline}"));
 
     /// <summary>
     /// The host on memory against the raw gRPC limit; the host on each durable store against the raw gRPC limit, its
-    /// raw storage limit and the host on memory; each throttled pass against the memory host's throttled pass.
+    /// raw storage limit and the host on memory; each throttled pass against the memory host's throttled pass; the
+    /// sustained passes likewise, against the raw storage limit's and the memory host's sustained passes (grpc-only
+    /// sends the cold batches: its rate does not depend on what the host holds).
     /// </summary>
     private static List<Ratio> ComputeRatios(IReadOnlyList<RunResult> runs)
     {
@@ -172,12 +190,16 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
         }
 
         Add("memory", "grpc-only");
+        Add(Sustained("memory"), "grpc-only");
         foreach (var store in new[] { "sqlite", "postgres" })
         {
             Add(store, "grpc-only");
             Add(store, $"{store}-raw");
             Add(store, "memory");
-            foreach (var loaded in runs.Where(r => r.Store == store && r.Name.Contains('@', StringComparison.Ordinal)))
+            Add(Sustained(store), "grpc-only");
+            Add(Sustained(store), Sustained($"{store}-raw"));
+            Add(Sustained(store), Sustained("memory"));
+            foreach (var loaded in runs.Where(r => r.Store == store && r.Workload == "cold" && r.Name.Contains('@', StringComparison.Ordinal)))
             {
                 Add(loaded.Name, "memory" + loaded.Name[loaded.Name.IndexOf('@', StringComparison.Ordinal)..]);
             }
@@ -185,6 +207,9 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
 
         return ratios;
     }
+
+    /// <summary>The row name of a store's sustained pass ("sqlite sustained").</summary>
+    public static string Sustained(string store) => $"{store} sustained";
 
     private static string N(double? value, string format = "0.0") => value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 

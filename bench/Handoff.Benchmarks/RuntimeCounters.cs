@@ -5,19 +5,24 @@ namespace Handoff.Benchmarks;
 /// <summary>
 /// The host's own runtime counters (the System.Runtime meter, which the host exports at /metrics on its management
 /// listener): bytes allocated on the managed heap, time paused for garbage collection and CPU time, all since the
-/// process started. Two readings around a pass give what the pass cost the host per event.
+/// process started; and from Orleans' own meter (Microsoft.Orleans, exported beside it) the grain activations created
+/// since the silo started, of every grain type (contacts are nearly all of them in a pass). Two readings around a pass
+/// give what the pass cost the host per event, and how many activations it made.
 /// </summary>
-public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSeconds, double CpuSeconds)
+public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSeconds, double CpuSeconds, double Activations)
 {
     private const string Allocated = "dotnet_gc_heap_total_allocated_bytes_total";
     private const string GcPause = "dotnet_gc_pause_time_seconds_total";
     private const string Cpu = "dotnet_process_cpu_time_seconds_total";
 
+    // Orleans' counter orleans-catalog-activation-created, one line per grain type.
+    private const string ActivationsCreated = "orleans_catalog_activation_created_total";
+
     public static async Task<RuntimeCounters> ReadAsync(HostProcess host, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var text = await http.GetStringAsync($"{host.ManagementAddress}/metrics", cancellationToken);
-        double allocated = 0, pause = 0, cpu = 0;
+        double allocated = 0, pause = 0, cpu = 0, activations = 0;
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith('#'))
@@ -39,10 +44,17 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
             {
                 cpu += Value(line);
             }
+            else if (name.SequenceEqual(ActivationsCreated))
+            {
+                activations += Value(line);
+            }
         }
 
-        return new RuntimeCounters(allocated, pause, cpu);
+        return new RuntimeCounters(allocated, pause, cpu, activations);
     }
+
+    /// <summary>Grain activations the host created between this reading and a later one.</summary>
+    public int ActivationsUntil(RuntimeCounters later) => (int)(later.Activations - Activations);
 
     /// <summary>What the host spent between this reading and a later one, per event of the pass.</summary>
     public HostCost PerEvent(RuntimeCounters later, int events) => new(
