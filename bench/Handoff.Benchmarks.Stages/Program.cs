@@ -66,7 +66,7 @@ try
                 for (var i = 0; i < decoded[b].Events.Count; i++)
                 {
                     var e = decoded[b].Events[i];
-                    if (!pipeline.ValidateEvent(e, $"events[{i}]", now).IsValid)
+                    if (!pipeline.ValidateEvent(e, i, now).IsValid)
                     {
                         throw new InvalidOperationException($"Event {e.EventId} is not valid.");
                     }

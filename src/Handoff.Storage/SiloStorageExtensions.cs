@@ -29,7 +29,8 @@ public static class SiloStorageExtensions
         silo.Services.AddSingleton<SqliteWriter>();
         silo.AddHandoffGrainStorage(SqliteStateStore, SqliteDatabase.Invariant, connectionString);
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) =>
-            new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>()));
+            new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>(),
+                services.GetRequiredService<Serializer>()));
         // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
         // through the same invariant as the grain storage.
         silo.UseAdoNetReminderService(o =>
@@ -79,13 +80,13 @@ public static class SiloStorageExtensions
     }
 
     /// <summary>
-    /// The Orleans binary serializer for the handoff grain storage: it honours [Id]/[Alias], so stored state survives
-    /// renames; the default JSON one writes CLR type names and does not.
+    /// The Orleans binary format for the handoff grain storage (<see cref="BinaryStateSerializer"/>): it honours
+    /// [Id]/[Alias], so stored state survives renames; the default JSON one writes CLR type names and does not.
     /// </summary>
     public static ISiloBuilder UseHandoffStateFormat<TOptions>(this ISiloBuilder silo, string name) where TOptions : class, IStorageProviderSerializerOptions
     {
         silo.Services.AddOptions<TOptions>(name)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryStateSerializer(serializer));
         return silo;
     }
 }

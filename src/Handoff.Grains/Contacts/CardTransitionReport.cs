@@ -13,8 +13,8 @@ internal sealed partial class CardTransitionReport(CardMetrics metrics, string t
         }
 
         metrics.Transition(before, after);
-        var wasActive = before?.ToDomain().IsActive == true;
-        var isActive = after?.ToDomain().IsActive == true;
+        var wasActive = before?.IsActive() == true;
+        var isActive = after?.IsActive() == true;
         if (before is not null && wasActive && (after is null || after.CardId != before.CardId || !isActive))
         {
             var resolved = after?.CardId == before.CardId ? after : null;

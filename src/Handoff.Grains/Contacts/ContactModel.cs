@@ -43,7 +43,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     public CardNotices Notices { get; } = new(contactId, engine.Cards);
 
     /// <summary>The card when it is active; null when there is none or it was resolved.</summary>
-    public CardState? ActiveCard => State.Card is { } card && card.ToDomain().IsActive ? card : null;
+    public CardState? ActiveCard => State.Card is { } card && card.IsActive() ? card : null;
 
     /// <summary>The active card when nobody has acted on it and it has not been escalated yet: it escalates once its SLA has passed.</summary>
     public CardState? CardAwaitingEscalation => State.Card is { } card && card.ToDomain().AwaitsEscalation ? card : null;

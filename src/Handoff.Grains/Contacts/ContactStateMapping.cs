@@ -95,6 +95,16 @@ internal static class ContactStateMapping
         ActorUserId = m.ActorUserId,
     };
 
+    /// <summary>Whether the stored card is active, without mapping the whole card (the ingest path asks on every batch).</summary>
+    public static bool IsActive(this CardState c) => c.Status.ToDomain() == HandoffCardStatus.Active;
+
+    public static HandoffCardStatus ToDomain(this CardStatus status) => status switch
+    {
+        CardStatus.Active => HandoffCardStatus.Active,
+        CardStatus.Resolved => HandoffCardStatus.Resolved,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown card status."),
+    };
+
     public static HandoffCard ToDomain(this CardState c) => new()
     {
         CardId = c.CardId,
@@ -106,12 +116,7 @@ internal static class ContactStateMapping
         TrendAtRaise = c.TrendAtRaise,
         PhaseAtRaise = c.PhaseAtRaise,
         StageAtRaise = c.StageAtRaise,
-        Status = c.Status switch
-        {
-            CardStatus.Active => HandoffCardStatus.Active,
-            CardStatus.Resolved => HandoffCardStatus.Resolved,
-            _ => throw new ArgumentOutOfRangeException(nameof(c), c.Status, "Unknown card status."),
-        },
+        Status = c.Status.ToDomain(),
         Resolution = c.Resolution switch
         {
             null => null,

@@ -32,14 +32,16 @@ public sealed class TenantHandoffIndexGrain(
         parts = new StateParts<HandoffIndexPart>(storage, "handoff-index-part", this.GetGrainId());
         writes = new CoalescedWrites(WriteChangesAsync);
         var head = store.State;
-        for (var part = 0; part < head.Parts; part++)
+        foreach (var stored in await Task.WhenAll(Enumerable.Range(0, head.Parts).Select(part => parts.ReadAsync(part))))
         {
-            if (await parts.ReadAsync(part) is { } stored)
+            if (stored is null)
             {
-                foreach (var entry in stored.Active.Values)
-                {
-                    Put(entry);
-                }
+                continue;
+            }
+
+            foreach (var entry in stored.Active.Values)
+            {
+                Put(entry);
             }
         }
 

@@ -24,6 +24,8 @@ public sealed record BatchOutcome(int Accepted, int Duplicates, IReadOnlyList<V1
 public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, IOptions<IngestOptions> ingest, IOptions<ApiOptions> api,
     IOptions<ContactOptions> contacts, TimeProvider time, IngestMetrics metrics)
 {
+    private readonly EventLimitMessages messages = new(ingest.Value, contacts.Value);
+
     /// <summary>One batch just received: validated, stored, and counted (handoff.ingest.* metrics). The outcome is the acknowledgement.</summary>
     public async Task<BatchOutcome> ProcessAsync(string tenantId, string batchId, IReadOnlyList<V1.EngagementEvent> events)
     {
@@ -62,7 +64,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var validator = ValidateEvent(e, $"events[{i}]", appendedAt);
+            var validator = ValidateEvent(e, i, appendedAt);
             if (!validator.IsValid)
             {
                 var first = validator.Violations[0];
@@ -135,32 +137,31 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
         }
     }
 
-    internal RequestValidator ValidateEvent(V1.EngagementEvent e, string path, DateTimeOffset now)
+    internal RequestValidator ValidateEvent(V1.EngagementEvent e, int index, DateTimeOffset now)
     {
-        var validator = new RequestValidator(api.Value)
-            .Id(e.EventId, $"{path}.event_id")
-            .Id(e.ContactId, $"{path}.contact_id")
-            .Specified(e.Type, $"{path}.type")
-            .Time(e.OccurTime, $"{path}.occur_time", required: true)
-            .Known(e.Channel, $"{path}.channel")
-            .Check(e.Text.Length <= ingest.Value.MaxTextLength, $"{path}.text", $"must be at most {ingest.Value.MaxTextLength} characters")
-            .OptionalId(e.Feature, $"{path}.feature")
-            .Check(e.Attributes.Count <= ingest.Value.MaxAttributesPerEvent, $"{path}.attributes", $"must hold at most {ingest.Value.MaxAttributesPerEvent} entries")
-            .Check(e.Attributes.Count == 0 || AttributesFit(e.Attributes), $"{path}.attributes",
-                $"keys must be at most {ingest.Value.MaxAttributeKeyLength} and values at most {ingest.Value.MaxAttributeValueLength} characters")
-            .OptionalId(e.OwnerUserId, $"{path}.owner_user_id")
-            .Known(e.Stage, $"{path}.stage")
-            .Known(e.Phase, $"{path}.phase")
-            .Time(e.AppointmentTime, $"{path}.appointment_time", required: false)
-            .Check(e.Type != V1.EventType.StageChanged || e.Stage != V1.LifecycleStage.Unspecified, $"{path}.stage", "is required for STAGE_CHANGED")
-            .Check(e.Type != V1.EventType.PhaseChanged || e.Phase != V1.PipelinePhase.Unspecified, $"{path}.phase", "is required for PHASE_CHANGED");
+        var limits = ingest.Value;
+        var validator = new RequestValidator(api.Value, ("events", index))
+            .Id(e.EventId, "event_id")
+            .Id(e.ContactId, "contact_id")
+            .Specified(e.Type, "type")
+            .Time(e.OccurTime, "occur_time", required: true)
+            .Known(e.Channel, "channel")
+            .Check(e.Text.Length <= limits.MaxTextLength, "text", messages.TextTooLong)
+            .OptionalId(e.Feature, "feature")
+            .Check(e.Attributes.Count <= limits.MaxAttributesPerEvent, "attributes", messages.TooManyAttributes)
+            .Check(e.Attributes.Count == 0 || AttributesFit(e.Attributes), "attributes", messages.AttributeTooLong)
+            .OptionalId(e.OwnerUserId, "owner_user_id")
+            .Known(e.Stage, "stage")
+            .Known(e.Phase, "phase")
+            .Time(e.AppointmentTime, "appointment_time", required: false)
+            .Check(e.Type != V1.EventType.StageChanged || e.Stage != V1.LifecycleStage.Unspecified, "stage", "is required for STAGE_CHANGED")
+            .Check(e.Type != V1.EventType.PhaseChanged || e.Phase != V1.PipelinePhase.Unspecified, "phase", "is required for PHASE_CHANGED");
         if (validator.IsValid)
         {
             var occurred = e.OccurTime.ToDateTimeOffset();
             validator
-                .Check(occurred <= now + ingest.Value.MaxClockSkew, $"{path}.occur_time", "is in the future")
-                .Check(occurred >= now - contacts.Value.DedupeWindow, $"{path}.occur_time",
-                    $"is older than the {contacts.Value.DedupeWindow.TotalDays:0.#}-day dedupe window, so it could not be told apart from a replay");
+                .Check(occurred <= now + limits.MaxClockSkew, "occur_time", "is in the future")
+                .Check(occurred >= now - contacts.Value.DedupeWindow, "occur_time", messages.OlderThanDedupeWindow);
         }
 
         return validator;
@@ -177,5 +178,19 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
         }
 
         return true;
+    }
+
+    /// <summary>What a rejected event is told about the configured limits, composed once rather than for every event checked.</summary>
+    private sealed class EventLimitMessages(IngestOptions ingest, ContactOptions contacts)
+    {
+        public string TextTooLong { get; } = $"must be at most {ingest.MaxTextLength} characters";
+
+        public string TooManyAttributes { get; } = $"must hold at most {ingest.MaxAttributesPerEvent} entries";
+
+        public string AttributeTooLong { get; } =
+            $"keys must be at most {ingest.MaxAttributeKeyLength} and values at most {ingest.MaxAttributeValueLength} characters";
+
+        public string OlderThanDedupeWindow { get; } = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"is older than the {contacts.DedupeWindow.TotalDays:0.#}-day dedupe window, so it could not be told apart from a replay");
     }
 }

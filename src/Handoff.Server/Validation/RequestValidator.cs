@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
@@ -9,17 +10,26 @@ namespace Handoff.Server.Validation;
 /// Collects every problem of a request, then fails it once with INVALID_ARGUMENT and a google.rpc.BadRequest
 /// naming each offending field, so a client can point at the exact input.
 /// </summary>
-public sealed partial class RequestValidator(Hosting.ApiOptions limits)
+/// <remarks>
+/// Built for one element of a repeated field (<paramref name="element"/>: the field and the index), every field it
+/// checks is named inside that element (<c>events[3].contact_id</c>); the name is composed only when a check fails, so
+/// validating a valid element allocates nothing but the validator.
+/// </remarks>
+public sealed partial class RequestValidator(Hosting.ApiOptions limits, (string Field, int Index)? element = null)
 {
     // The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31.
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;
 
-    private readonly List<BadRequest.Types.FieldViolation> violations = [];
+    // What char.IsControl accepts: C0, DEL and C1.
+    private static readonly SearchValues<char> ControlCharacters =
+        SearchValues.Create([.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsControl)]);
 
-    public IReadOnlyList<BadRequest.Types.FieldViolation> Violations => violations;
+    private List<BadRequest.Types.FieldViolation>? violations;
 
-    public bool IsValid => violations.Count == 0;
+    public IReadOnlyList<BadRequest.Types.FieldViolation> Violations => violations ?? [];
+
+    public bool IsValid => violations is null;
 
     public RequestValidator TenantId(string value, string field = "tenant_id")
     {
@@ -48,7 +58,7 @@ public sealed partial class RequestValidator(Hosting.ApiOptions limits)
             return Fail(field, $"must be at most {limits.MaxIdLength} characters");
         }
 
-        return value.Any(char.IsControl) ? Fail(field, "must not contain control characters") : this;
+        return value.AsSpan().ContainsAny(ControlCharacters) ? Fail(field, "must not contain control characters") : this;
     }
 
     /// <summary>An enum that must name a value: not UNSPECIFIED and known to this server.</summary>
@@ -91,13 +101,14 @@ public sealed partial class RequestValidator(Hosting.ApiOptions limits)
 
     public RequestValidator Fail(string field, string description)
     {
-        violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        var name = element is var (repeated, index) ? $"{repeated}[{index}].{field}" : field;
+        (violations ??= []).Add(new BadRequest.Types.FieldViolation { Field = name, Description = description });
         return this;
     }
 
     public void ThrowIfInvalid()
     {
-        if (violations.Count == 0)
+        if (violations is null)
         {
             return;
         }
