@@ -11,6 +11,9 @@ internal sealed class InboxLog(InboxOptions options, Action<long> pageChanged)
     /// <summary>The kept notifications, oldest first.</summary>
     private readonly List<NotificationRecord> notifications = [];
 
+    /// <summary>The sequence of the kept notification of each delivery, so that a delivery finds it without a scan.</summary>
+    private readonly Dictionary<string, long> sequenceOfDelivery = new(StringComparer.Ordinal);
+
     /// <summary>The kept changes, oldest first.</summary>
     private readonly List<NotificationChange> changes = [];
 
@@ -25,6 +28,11 @@ internal sealed class InboxLog(InboxOptions options, Action<long> pageChanged)
     public void Load(InboxPage page)
     {
         notifications.AddRange(page.Notifications);
+        foreach (var n in page.Notifications)
+        {
+            sequenceOfDelivery[n.Notice.DeliveryId] = n.Sequence;
+        }
+
         changes.AddRange(page.Changes);
     }
 
@@ -72,6 +80,15 @@ internal sealed class InboxLog(InboxOptions options, Action<long> pageChanged)
     /// </summary>
     public long? Trim()
     {
+        for (var i = 0; i < notifications.Count - options.MaxNotifications; i++)
+        {
+            var dropped = notifications[i];
+            if (sequenceOfDelivery.TryGetValue(dropped.Notice.DeliveryId, out var sequence) && sequence == dropped.Sequence)
+            {
+                sequenceOfDelivery.Remove(dropped.Notice.DeliveryId);
+            }
+        }
+
         var droppedNotifications = TrimOldest(notifications, options.MaxNotifications, n => n.Sequence);
         var droppedChanges = TrimOldest(changes, options.MaxChanges, c => c.Sequence);
         if (!droppedNotifications && !droppedChanges)
@@ -107,11 +124,12 @@ internal sealed class InboxLog(InboxOptions options, Action<long> pageChanged)
     /// </summary>
     public InboxDelivery Deliver(NotificationNotice notice)
     {
-        var index = notifications.FindLastIndex(n => n.Notice.DeliveryId == notice.DeliveryId);
+        var index = sequenceOfDelivery.TryGetValue(notice.DeliveryId, out var sequence) ? IndexOf(sequence) : -1;
         if (index < 0)
         {
             var added = new NotificationRecord { Sequence = ++LastSequence, Notice = notice };
             notifications.Add(added);
+            sequenceOfDelivery[notice.DeliveryId] = added.Sequence;
             Changed(added);
             return new InboxDelivery(added, Added: true, Update: null);
         }
@@ -125,6 +143,32 @@ internal sealed class InboxLog(InboxOptions options, Action<long> pageChanged)
         var updated = notifications[index] = placed with { Notice = notice };
         Changed(updated);
         return new InboxDelivery(updated, Added: false, Record(NotificationChangeKind.Updated, updated, notice.At));
+    }
+
+    /// <summary>Where the kept notification of <paramref name="sequence"/> is (the list is in sequence order), or -1.</summary>
+    private int IndexOf(long sequence)
+    {
+        int low = 0, high = notifications.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var at = notifications[middle].Sequence;
+            if (at == sequence)
+            {
+                return middle;
+            }
+
+            if (at < sequence)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Resolves (or, when reassigned, marks reassigned) every unresolved notification of the card.</summary>

@@ -96,6 +96,40 @@ public sealed class InboxLogTests
     }
 
     [Fact]
+    public void After_trimming_a_kept_notification_is_still_updated_in_place_and_a_dropped_one_comes_back_as_new()
+    {
+        var log = NewLog(maxNotifications: 2, maxChanges: 100, pageSize: 2);
+        for (var card = 1; card <= 4; card++)
+        {
+            log.Deliver(Notice($"card-{card}"));
+        }
+
+        log.Trim();
+        var kept = log.Deliver(Notice("card-3", version: 2));
+        var dropped = log.Deliver(Notice("card-1", version: 2));
+
+        Assert.Equal((false, 3L), (kept.Added, kept.Notification.Sequence));
+        Assert.Equal((true, 6L), (dropped.Added, dropped.Notification.Sequence));
+    }
+
+    [Fact]
+    public void A_notification_loaded_from_its_page_is_the_one_a_later_version_updates()
+    {
+        var before = NewLog(pageSize: 2);
+        before.Deliver(Notice("card-1"));
+        before.Deliver(Notice("card-2"));
+        var after = NewLog(pageSize: 2);
+        after.Load(before.PageContent(0));
+        after.Loaded(storedLastSequence: 2);
+
+        var again = after.Deliver(Notice("card-2"));
+        var updated = after.Deliver(Notice("card-2", version: 2));
+
+        Assert.False(again.ChangedAnything);
+        Assert.Equal((false, 2L, 2), (updated.Added, updated.Notification.Sequence, updated.Notification.Notice.CardVersion));
+    }
+
+    [Fact]
     public void A_read_returns_stored_entries_in_sequence_order_and_stops_at_what_is_not_stored_yet()
     {
         var log = NewLog();
