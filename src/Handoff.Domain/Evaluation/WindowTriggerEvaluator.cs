@@ -24,9 +24,14 @@ public sealed class WindowTriggerEvaluator
         this.assessor = assessor;
     }
 
-    /// <summary>The reasons that hold at <paramref name="now"/>, as <see cref="HandoffTriggerEvaluator.Evaluate"/> finds them.</summary>
+    /// <summary>
+    /// The reasons that hold at <paramref name="now"/>, as <see cref="HandoffTriggerEvaluator.Evaluate"/> finds them, less
+    /// the reasons of <paramref name="onActiveCard"/>: they are not looked for, since the card decision only adds reasons
+    /// an active card does not give yet (and a hot contact's card keeps its reasons batch after batch).
+    /// </summary>
     public IReadOnlyList<ReasonFinding> Evaluate(
-        ContactProfile profile, AppraisedWindow window, EngagementAssessment assessment, DateTimeOffset now, DateTimeOffset? handledAt = null)
+        ContactProfile profile, AppraisedWindow window, EngagementAssessment assessment, DateTimeOffset now, DateTimeOffset? handledAt = null,
+        IReadOnlyCollection<HandoffReason>? onActiveCard = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(window);
@@ -38,11 +43,29 @@ public sealed class WindowTriggerEvaluator
         }
 
         List<ReasonFinding>? findings = null;
-        Add(ref findings, HandoffReason.BuyingSignals, BuyingSignals(profile, assessment));
-        Add(ref findings, HandoffReason.AutomationExhausted, AutomationExhausted(window, past, now, handledAt));
-        Add(ref findings, HandoffReason.NeedsHumanJudgement, NeedsHumanJudgement(window, past, now, handledAt));
-        Add(ref findings, HandoffReason.CriticalMoment, CriticalMoment(profile, window, past, assessment, now, handledAt));
+        if (Sought(HandoffReason.BuyingSignals))
+        {
+            Add(ref findings, HandoffReason.BuyingSignals, BuyingSignals(profile, assessment));
+        }
+
+        if (Sought(HandoffReason.AutomationExhausted))
+        {
+            Add(ref findings, HandoffReason.AutomationExhausted, AutomationExhausted(window, past, now, handledAt));
+        }
+
+        if (Sought(HandoffReason.NeedsHumanJudgement))
+        {
+            Add(ref findings, HandoffReason.NeedsHumanJudgement, NeedsHumanJudgement(window, past, now, handledAt));
+        }
+
+        if (Sought(HandoffReason.CriticalMoment))
+        {
+            Add(ref findings, HandoffReason.CriticalMoment, CriticalMoment(profile, window, past, assessment, now, handledAt));
+        }
+
         return findings is null ? [] : findings;
+
+        bool Sought(HandoffReason reason) => onActiveCard is null || !onActiveCard.Contains(reason);
     }
 
     private static void Add(ref List<ReasonFinding>? findings, HandoffReason reason, List<string>? evidence)

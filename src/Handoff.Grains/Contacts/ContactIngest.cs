@@ -162,9 +162,9 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         var window = model.Window;
         var assessment = engine.Assessor.Assess(window, now);
         var profile = Profile();
-        var findings = engine.WindowTriggers.Evaluate(profile, window, assessment, now, State.LastResumedAt);
-        var cooldown = State.LastResumedAt is { } resumedAt ? new ResolvedCardCooldown(State.LastResumedReasons, resumedAt) : null;
         var activeReasons = model.ActiveCard is { } active ? active.Reasons.Select(r => r.Reason).ToList() : null;
+        var findings = engine.WindowTriggers.Evaluate(profile, window, assessment, now, State.LastResumedAt, activeReasons);
+        var cooldown = State.LastResumedAt is { } resumedAt ? new ResolvedCardCooldown(State.LastResumedReasons, resumedAt) : null;
         var decision = engine.CardRules.Decide(new CardDecisionInput(activeReasons, cooldown, State.Unsubscribed, findings, now));
 
         switch (decision)
