@@ -11,8 +11,17 @@ namespace Handoff.Storage;
 /// </summary>
 public sealed class BinaryStateSerializer(Serializer serializer) : IGrainStorageSerializer
 {
+    /// <summary>
+    /// The state in its stored form now, for a provider that writes it later: <see cref="Serialize{T}"/> passes it
+    /// through as it is.
+    /// </summary>
+    public SerializedState Prepare<T>(T? state) => new(Serialize(state));
+
     public BinaryData Serialize<T>(T? input) =>
-        new(input is SerializedState serialized ? serialized.Bytes : serializer.SerializeToArray(input));
+        input is SerializedState prepared ? prepared.Data : new(serializer.SerializeToArray(input));
 
     public T? Deserialize<T>(BinaryData input) => serializer.Deserialize<T>(input.ToMemory());
 }
+
+/// <summary>A state already in the stored format, from <see cref="BinaryStateSerializer.Prepare{T}"/>.</summary>
+public sealed record SerializedState(BinaryData Data);

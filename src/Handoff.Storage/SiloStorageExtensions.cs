@@ -30,7 +30,7 @@ public static class SiloStorageExtensions
         silo.AddHandoffGrainStorage(SqliteStateStore, SqliteDatabase.Invariant, connectionString);
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) =>
             new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>(),
-                services.GetRequiredService<Serializer>()));
+                new BinaryStateSerializer(services.GetRequiredService<Serializer>())));
         // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
         // through the same invariant as the grain storage.
         silo.UseAdoNetReminderService(o =>
