@@ -52,6 +52,13 @@ public sealed class ContactOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan CheckpointBusyDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Event ids every state write of the contact carries at most before they are sealed into a segment of their own,
+    /// stored once. Larger means fewer segments for a busy contact and larger state writes.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int SeenSegmentSize { get; set; } = 1024;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         SettingOrder.AtMost(nameof(EffectRetryDelay), EffectRetryDelay, nameof(MaxEffectRetryDelay), MaxEffectRetryDelay);
 }

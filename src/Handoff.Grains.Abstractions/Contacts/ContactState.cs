@@ -54,8 +54,35 @@ public sealed class ContactState
     /// </summary>
     [Id(27)] public DateTimeOffset? CheckpointedAt { get; set; }
     /// <summary>
-    /// Events seen within the dedupe window: a 64-bit hash of the event id (see Handoff.Domain.Contacts.SeenEventIds) to the UTC ticks at which
+    /// The open part of the events seen within the dedupe window (the rest is in <see cref="SeenSegments"/>): a 64-bit hash of the event id (see Handoff.Domain.Contacts.SeenEventIds) to the UTC ticks at which
     /// the event occurred (which decides when it may be forgotten). 16 bytes an event instead of the whole id.
     /// </summary>
     [Id(28)] public Dictionary<ulong, long> SeenEvents { get; set; } = [];
+    /// <summary>
+    /// The sealed parts of the events seen, each stored once as a record of its own (<see cref="SeenSegment"/>) when
+    /// <see cref="SeenEvents"/> had grown to <c>Handoff:Contacts:SeenSegmentSize</c>, so that a state write carries a
+    /// bounded number of ids however busy the contact.
+    /// </summary>
+    [Id(29)] public List<SeenSegmentRef> SeenSegments { get; set; } = [];
+    /// <summary>The number the next sealed segment takes.</summary>
+    [Id(30)] public long NextSeenSegment { get; set; }
+    /// <summary>The newest append time of the events in <see cref="SeenEvents"/>.</summary>
+    [Id(31)] public DateTimeOffset? NewestOpenSeenAppendedAt { get; set; }
+    /// <summary>
+    /// The newest append time of the events in <see cref="SeenSegments"/>. An event appended later cannot be in a
+    /// segment (an event keeps its append time through retries and replays), so the segments are read only for events
+    /// appended at or before it.
+    /// </summary>
+    [Id(32)] public DateTimeOffset? SealedSeenThrough { get; set; }
+}
+
+/// <summary>A sealed segment of seen event ids: its number, and when the newest of its events occurred (it is deleted once that is past the dedupe window).</summary>
+[GenerateSerializer, Alias("handoff.SeenSegmentRef")]
+public sealed record SeenSegmentRef([property: Id(0)] long Number, [property: Id(1)] DateTimeOffset NewestOccurredAt);
+
+/// <summary>The stored content of a sealed segment: event id hash to the UTC ticks at which the event occurred.</summary>
+[GenerateSerializer, Alias("handoff.SeenSegment")]
+public sealed class SeenSegment
+{
+    [Id(0)] public Dictionary<ulong, long> OccurredAtByHash { get; set; } = [];
 }

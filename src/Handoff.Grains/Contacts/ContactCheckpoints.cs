@@ -14,6 +14,7 @@ internal sealed partial class ContactCheckpoints
     private readonly IGrainBase grain;
     private readonly IPersistentState<ContactState> store;
     private readonly ContactModel model;
+    private readonly SeenSegments seenSegments;
     private readonly CheckpointThrottle throttle;
     private readonly DeepCopier<ContactState> copier;
     private readonly TimeProvider time;
@@ -26,12 +27,13 @@ internal sealed partial class ContactCheckpoints
     private long version;
     private long savedVersion;
 
-    public ContactCheckpoints(IGrainBase grain, IPersistentState<ContactState> store, ContactModel model, CheckpointThrottle throttle,
-        DeepCopier<ContactState> copier, TimeProvider time, ContactOptions options, ILogger logger)
+    public ContactCheckpoints(IGrainBase grain, IPersistentState<ContactState> store, ContactModel model, SeenSegments seenSegments,
+        CheckpointThrottle throttle, DeepCopier<ContactState> copier, TimeProvider time, ContactOptions options, ILogger logger)
     {
         this.grain = grain;
         this.store = store;
         this.model = model;
+        this.seenSegments = seenSegments;
         this.throttle = throttle;
         this.copier = copier;
         this.time = time;
@@ -141,6 +143,7 @@ internal sealed partial class ContactCheckpoints
     {
         var now = time.GetUtcNow();
         var writing = version;
+        await seenSegments.PrepareForWriteAsync(now);
         model.PrepareForWrite(now);
         // The provider serializes the state off the grain's thread, while effect delivery and the next calls go on
         // changing it: it writes a copy taken here, in one piece.

@@ -1,10 +1,13 @@
 using Handoff.Domain.Model;
 using Handoff.Domain.Summary;
 using Handoff.Grains.Journal;
+using Handoff.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using Orleans.Storage;
 using ReminderOptions = Orleans.Hosting.ReminderOptions;
 
 namespace Handoff.Grains.Contacts;
@@ -20,6 +23,7 @@ namespace Handoff.Grains.Contacts;
 /// </summary>
 public sealed partial class ContactGrain(
     [PersistentState("contact", StorageNames.Handoff)] IPersistentState<ContactState> store,
+    [FromKeyedServices(StorageNames.Handoff)] IGrainStorage storage,
     HandoffEngine engine,
     IEventJournal journal,
     CheckpointThrottle checkpointThrottle,
@@ -32,12 +36,16 @@ public sealed partial class ContactGrain(
     /// <summary>The name of the contact's one reminder: it fires when the active card's SLA has passed.</summary>
     public const string EscalationReminder = CardEscalationReminder.Name;
 
+    /// <summary>The state name of the contact's sealed segments of seen event ids, records of their own beside its state.</summary>
+    public const string SeenSegmentStateName = "contact-seen";
+
     private ContactModel model = null!;
     private ContactIngest ingest = null!;
     private ContactActions actions = null!;
     private string tenantId = "";
     private string contactId = "";
     private ContactCheckpoints checkpoints = null!;
+    private SeenSegments seenSegments = null!;
     private EffectDelivery effects = null!;
     private CardEscalationReminder reminder = null!;
     private CardTransitionReport report = null!;
@@ -51,7 +59,8 @@ public sealed partial class ContactGrain(
         actions = new ContactActions(model, contactId, engine);
         summaries = new CardSummaryReplacement(model);
         model.ForgetExpiredEventIds(time.GetUtcNow());
-        checkpoints = new ContactCheckpoints(this, store, model, checkpointThrottle, copier, time, engine.Contacts, logger);
+        seenSegments = new SeenSegments(new StateParts<SeenSegment>(storage, SeenSegmentStateName, this.GetGrainId()), model, engine.Contacts);
+        checkpoints = new ContactCheckpoints(this, store, model, seenSegments, checkpointThrottle, copier, time, engine.Contacts, logger);
         reminder = new CardEscalationReminder(this, time, reminderOptions);
         effects = new EffectDelivery(this, GrainFactory, tenantId, State, checkpoints, reminder, engine.Contacts, logger);
         report = new CardTransitionReport(cardMetrics, tenantId, contactId, logger);
@@ -165,6 +174,7 @@ public sealed partial class ContactGrain(
     /// </summary>
     private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
     {
+        await seenSegments.EnsureLoadedForAsync(events);
         var cardBefore = State.Card;
         IngestOutcome outcome;
         try

@@ -53,6 +53,11 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         }
 
         model.EnsureExists(appendedAt);
+        if (State.NewestOpenSeenAppendedAt is not { } newest || newest < appendedAt)
+        {
+            State.NewestOpenSeenAppendedAt = appendedAt;
+        }
+
         foreach (var e in fresh.OrderBy(e => e.OccurredAt))
         {
             ApplyProfileFacts(e, appendedAt);

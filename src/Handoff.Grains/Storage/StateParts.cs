@@ -70,5 +70,8 @@ internal sealed class StateParts<TPart>(IGrainStorage storage, string stateName,
         return state;
     }
 
-    private GrainId PartId(long part) => GrainId.Create($"{owner.Type}.{stateName}", $"{owner.Key}/{part}");
+    private GrainId PartId(long part) => PartId(owner, stateName, part);
+
+    /// <summary>The id part <paramref name="part"/> of <paramref name="owner"/>'s <paramref name="stateName"/> is stored under.</summary>
+    public static GrainId PartId(GrainId owner, string stateName, long part) => GrainId.Create($"{owner.Type}.{stateName}", $"{owner.Key}/{part}");
 }

@@ -15,7 +15,7 @@ public sealed class SeenEventIdsTests
         Assert.True(seen.TryRemember("evt-1", Now));
         Assert.False(seen.TryRemember("evt-1", Now.AddHours(1)));
         Assert.True(seen.TryRemember("evt-2", Now));
-        Assert.Equal(2, seen.Count);
+        Assert.Equal(2, seen.OpenCount);
     }
 
     [Fact]
@@ -42,5 +42,47 @@ public sealed class SeenEventIdsTests
         Assert.True(seen.Contains("at-the-horizon"));
         Assert.True(seen.Contains("recent"));
         Assert.True(seen.TryRemember("old", Now.AddDays(-8)));
+    }
+
+    [Fact]
+    public void Sealed_ids_leave_the_open_ones_and_are_still_seen()
+    {
+        var open = new Dictionary<ulong, long>();
+        var seen = new SeenEventIds(open);
+        seen.TryRemember("evt-1", Now.AddHours(-2));
+        seen.TryRemember("evt-2", Now.AddHours(-1));
+
+        var sealedIds = seen.Seal(7);
+
+        Assert.Empty(open);
+        Assert.Equal(7, sealedIds.Segment);
+        Assert.Equal(new Dictionary<ulong, long> { [Fnv64.Of("evt-1")] = Now.AddHours(-2).UtcTicks, [Fnv64.Of("evt-2")] = Now.AddHours(-1).UtcTicks },
+            sealedIds.OccurredAtByHash);
+        Assert.Equal(Now.AddHours(-1), sealedIds.NewestOccurredAt);
+        Assert.True(seen.Contains("evt-1"));
+        Assert.False(seen.TryRemember("evt-2", Now));
+        Assert.True(seen.TryRemember("evt-3", Now));
+        Assert.Equal(1, seen.OpenCount);
+    }
+
+    [Fact]
+    public void Ids_of_a_loaded_segment_are_seen_until_the_segment_is_forgotten()
+    {
+        var seen = new SeenEventIds(new Dictionary<ulong, long>());
+        seen.AddSealed(1, [Fnv64.Of("evt-1")]);
+        seen.AddSealed(2, [Fnv64.Of("evt-2")]);
+
+        Assert.False(seen.TryRemember("evt-1", Now));
+        seen.ForgetSegment(1);
+
+        Assert.False(seen.Contains("evt-1"));
+        Assert.True(seen.Contains("evt-2"));
+        Assert.True(seen.TryRemember("evt-1", Now));
+    }
+
+    [Fact]
+    public void Nothing_open_cannot_be_sealed()
+    {
+        Assert.Throws<InvalidOperationException>(() => new SeenEventIds(new Dictionary<ulong, long>()).Seal(0));
     }
 }

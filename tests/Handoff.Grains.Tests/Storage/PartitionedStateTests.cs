@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Handoff.Grains.Notifications;
+using Handoff.Grains.Storage;
 using Handoff.Grains.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
@@ -54,7 +55,7 @@ public sealed class PartitionedStateTests
             Assert.Equal(12, (await inbox.Deliver(Notices.About(10, cluster.Clock.GetUtcNow()))).Sequence);
             var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
             var first = new GrainState<InboxPage>(new InboxPage());
-            await storage.ReadStateAsync("inbox-page", GrainId.Create($"{inbox.GetGrainId().Type}.inbox-page", $"{inbox.GetGrainId().Key}/0"), first);
+            await storage.ReadStateAsync("inbox-page", StateParts<InboxPage>.PartId(inbox.GetGrainId(), "inbox-page", 0), first);
             Assert.False(first.RecordExists);
         }
         finally
@@ -146,7 +147,7 @@ public sealed class PartitionedStateTests
             var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
             var inbox = cluster.Grains.UserInbox(Tenant, user);
             await storage.WriteStateAsync("inbox", inbox.GetGrainId(), new GrainState<InboxState>(new InboxState { LastSequence = 2 }));
-            await storage.WriteStateAsync("inbox-page", GrainId.Create($"{inbox.GetGrainId().Type}.inbox-page", $"{inbox.GetGrainId().Key}/0"),
+            await storage.WriteStateAsync("inbox-page", StateParts<InboxPage>.PartId(inbox.GetGrainId(), "inbox-page", 0),
                 new GrainState<InboxPage>(old));
 
             Assert.Equal(0, await inbox.MarkRead([2], 0));
