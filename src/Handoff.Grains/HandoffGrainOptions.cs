@@ -59,6 +59,10 @@ public sealed class ContactOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int SeenSegmentSize { get; set; } = 1024;
 
+    /// <summary>Sealed segments read at once, when a retry or a replay needs them.</summary>
+    [Range(1, 1024)]
+    public int SeenSegmentReadConcurrency { get; set; } = 16;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         SettingOrder.AtMost(nameof(EffectRetryDelay), EffectRetryDelay, nameof(MaxEffectRetryDelay), MaxEffectRetryDelay);
 }
@@ -80,11 +84,22 @@ public sealed class InboxOptions
 
     /// <summary>
     /// Sequence numbers per stored page (notifications and changes share them): a delivery, a resolve or a read writes
-    /// the pages it touched, not the whole inbox. Changing it applies to new pages only; keep it for the life of a
-    /// deployment.
+    /// the pages it touched, not the whole inbox, so smaller pages write fewer bytes and activation reads more pages.
+    /// An inbox keeps the size it was created with (its head records it), so changing it applies to new inboxes.
     /// </summary>
     [Range(1, 10000)]
-    public int PageSize { get; set; } = 100;
+    public int PageSize { get; set; } = 20;
+
+    /// <summary>
+    /// The page size of inboxes stored before inboxes recorded theirs: the <see cref="PageSize"/> the deployment had
+    /// then, 100 unless it was changed.
+    /// </summary>
+    [Range(1, 10000)]
+    public int UnrecordedPageSize { get; set; } = 100;
+
+    /// <summary>Pages read at once when an inbox activates.</summary>
+    [Range(1, 1024)]
+    public int ActivationReadConcurrency { get; set; } = 16;
 
     /// <summary>A live subscriber not renewed within this time is dropped.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
@@ -100,6 +115,10 @@ public sealed class HandoffIndexOptions
     /// carries each part changed since the last one, whole: many small parts keep it near the entries that changed
     /// when cards come by the hundred a second, at the cost of a read per part when the index activates.
     /// </summary>
+    [Range(1, 4096)]
+    public int Parts { get; set; } = 1024;
+
+    /// <summary>Parts read at once when the index activates: enough to overlap the round trips, few enough to leave the store's connection pool to others.</summary>
     [Range(1, 1024)]
-    public int Parts { get; set; } = 256;
+    public int ActivationReadConcurrency { get; set; } = 16;
 }

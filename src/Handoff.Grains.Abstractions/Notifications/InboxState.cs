@@ -2,7 +2,8 @@ namespace Handoff.Grains.Notifications;
 
 /// <summary>
 /// The head of an inbox: its notifications are stored in pages of their own (<see cref="InboxPage"/>), so that a
-/// delivery writes one page, not the whole inbox. Written only when the oldest page kept moves on.
+/// delivery writes one page, not the whole inbox. Written before the inbox's first page (for its page size), then only
+/// when the oldest page kept moves on.
 /// </summary>
 [GenerateSerializer, Alias("handoff.InboxState")]
 public sealed class InboxState
@@ -12,6 +13,12 @@ public sealed class InboxState
 
     /// <summary>The oldest page that may hold a kept notification or change.</summary>
     [Id(2)] public long FirstPage { get; set; }
+
+    /// <summary>
+    /// Sequence numbers per page of this inbox, written with the head before its first page; 0 in heads written before
+    /// inboxes recorded it (their pages have <c>Handoff:Inbox:UnrecordedPageSize</c>).
+    /// </summary>
+    [Id(3)] public int PageSize { get; set; }
 }
 
 /// <summary>

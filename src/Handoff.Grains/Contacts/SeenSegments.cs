@@ -25,7 +25,7 @@ internal sealed class SeenSegments(StateParts<SeenSegment> parts, ContactModel m
         }
 
         var segments = State.SeenSegments.ToList();
-        var stored = await Task.WhenAll(segments.Select(s => parts.ReadAsync(s.Number)));
+        var stored = await parts.ReadManyAsync(segments.Select(s => s.Number).ToList(), options.SeenSegmentReadConcurrency);
         for (var i = 0; i < segments.Count; i++)
         {
             // A segment deleted after its reference was stored (past the dedupe window) holds nothing worth reading.

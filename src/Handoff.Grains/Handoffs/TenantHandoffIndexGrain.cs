@@ -32,7 +32,8 @@ public sealed class TenantHandoffIndexGrain(
         parts = new StateParts<HandoffIndexPart>(storage, "handoff-index-part", this.GetGrainId());
         writes = new CoalescedWrites(WriteChangesAsync);
         var head = store.State;
-        foreach (var stored in await Task.WhenAll(Enumerable.Range(0, head.Parts).Select(part => parts.ReadAsync(part))))
+        var numbers = Enumerable.Range(0, head.Parts).Select(part => (long)part).ToList();
+        foreach (var stored in await parts.ReadManyAsync(numbers, options.Value.ActivationReadConcurrency))
         {
             if (stored is null)
             {

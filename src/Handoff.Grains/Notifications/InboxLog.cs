@@ -6,7 +6,7 @@ namespace Handoff.Grains.Notifications;
 /// entry lives on: <paramref name="pageChanged"/> hears of every page an entry was added to or changed on, and the
 /// grain stores those pages.
 /// </summary>
-internal sealed class InboxLog(InboxOptions options, Action<long> pageChanged)
+internal sealed class InboxLog(InboxOptions options, int pageSize, Action<long> pageChanged)
 {
     /// <summary>The kept notifications, oldest first.</summary>
     private readonly List<NotificationRecord> notifications = [];
@@ -22,7 +22,7 @@ internal sealed class InboxLog(InboxOptions options, Action<long> pageChanged)
     /// <summary>The newest sequence number whose entry the inbox no longer keeps (0: none).</summary>
     public long TrimmedThrough { get; private set; }
 
-    public long PageOf(long sequence) => (sequence - 1) / options.PageSize;
+    public long PageOf(long sequence) => (sequence - 1) / pageSize;
 
     /// <summary>Takes in a page read from storage at activation; pages come in sequence order.</summary>
     public void Load(InboxPage page)
@@ -258,8 +258,8 @@ internal sealed class InboxLog(InboxOptions options, Action<long> pageChanged)
     /// <summary>The kept notifications and changes whose sequence numbers fall on one page.</summary>
     public InboxPage PageContent(long page)
     {
-        var first = page * options.PageSize + 1;
-        var last = (page + 1) * options.PageSize;
+        var first = page * pageSize + 1;
+        var last = (page + 1) * pageSize;
         return new InboxPage
         {
             Notifications = Between(notifications, first, last, n => n.Sequence),

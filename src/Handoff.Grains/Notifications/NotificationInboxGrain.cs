@@ -35,22 +35,45 @@ public sealed class NotificationInboxGrain(
     private long durableThrough;
     private bool headChanged;
 
+    /// <summary>The page size is not in the stored head yet: the head goes first, so no page is ever read with another size.</summary>
+    private bool pageSizeUnstored;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         pages = new StateParts<InboxPage>(storage, "inbox-page", this.GetGrainId());
-        log = new InboxLog(options.Value, pages.MarkChanged);
         writes = new CoalescedWrites(WriteChangesAsync);
         var head = store.State;
-        // Every sequence number went to a notification or a change, and pages are written in sequence order: past the
-        // head's last sequence, the first page missing is the end.
-        for (var page = head.FirstPage; ; page++)
+        if (head.PageSize == 0)
         {
-            var stored = await pages.ReadAsync(page);
-            if (stored is not null)
+            // Not recorded: an inbox stored before inboxes recorded their page size (it has a head or a first page), or a new one.
+            var stored = store.RecordExists || await pages.ReadAsync(head.FirstPage) is not null;
+            head.PageSize = stored ? options.Value.UnrecordedPageSize : options.Value.PageSize;
+            pageSizeUnstored = true;
+        }
+
+        log = new InboxLog(options.Value, head.PageSize, pages.MarkChanged);
+        // Every sequence number went to a notification or a change, and pages are written in sequence order: past the
+        // head's last sequence, the first page missing is the end. Read a slice of pages at a time.
+        var lastHeadPage = log.PageOf(Math.Max(head.LastSequence, 1));
+        var slice = options.Value.ActivationReadConcurrency;
+        for (var first = head.FirstPage; ; first += slice)
+        {
+            var numbers = Enumerable.Range(0, slice).Select(i => first + i).ToList();
+            var read = await pages.ReadManyAsync(numbers, slice);
+            var ended = false;
+            for (var i = 0; i < read.Length && !ended; i++)
             {
-                log.Load(stored);
+                if (read[i] is { } page)
+                {
+                    log.Load(page);
+                }
+                else
+                {
+                    ended = numbers[i] > lastHeadPage;
+                }
             }
-            else if (page > log.PageOf(Math.Max(head.LastSequence, 1)))
+
+            if (ended)
             {
                 break;
             }
@@ -91,6 +114,12 @@ public sealed class NotificationInboxGrain(
     {
         // Every entry numbered so far is on a page marked changed, by now or by a write that failed: this write stores it.
         var storing = log.LastSequence;
+        if (pageSizeUnstored)
+        {
+            await store.WriteStateAsync();
+            pageSizeUnstored = false;
+        }
+
         await pages.WriteChangedAsync(log.PageContent);
         if (headChanged)
         {

@@ -22,6 +22,20 @@ internal sealed class StateParts<TPart>(IGrainStorage storage, string stateName,
         return state.RecordExists ? state.State : null;
     }
 
+    /// <summary>The stored parts, in the order asked (null where there is none), at most <paramref name="concurrency"/> read at once.</summary>
+    public async Task<TPart?[]> ReadManyAsync(IReadOnlyList<long> numbers, int concurrency)
+    {
+        var read = new TPart?[numbers.Count];
+        for (var start = 0; start < read.Length; start += concurrency)
+        {
+            var count = Math.Min(concurrency, read.Length - start);
+            var stored = await Task.WhenAll(Enumerable.Range(start, count).Select(i => ReadAsync(numbers[i])));
+            stored.CopyTo(read, start);
+        }
+
+        return read;
+    }
+
     public void MarkChanged(long part) => changed.Add(part);
 
     /// <summary>Writes every part changed since the last write, with the content <paramref name="contentOf"/> gives it now.</summary>

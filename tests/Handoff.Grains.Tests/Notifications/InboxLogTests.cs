@@ -14,7 +14,7 @@ public sealed class InboxLogTests
     private readonly List<long> changedPages = [];
 
     private InboxLog NewLog(int maxNotifications = 100, int maxChanges = 100, int pageSize = 4) =>
-        new(new InboxOptions { MaxNotifications = maxNotifications, MaxChanges = maxChanges, PageSize = pageSize }, changedPages.Add);
+        new(new InboxOptions { MaxNotifications = maxNotifications, MaxChanges = maxChanges }, pageSize, changedPages.Add);
 
     private static NotificationNotice Notice(string cardId, int version = 1) => new()
     {

@@ -123,6 +123,55 @@ public sealed class PartitionedStateTests
         }
     }
 
+    [Fact]
+    public async Task An_inbox_keeps_the_page_size_it_was_created_with_when_the_setting_changes()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        var cluster = await HandoffTestCluster.StartAsync(store, settings: new Dictionary<string, string> { ["Handoff:Inbox:PageSize"] = "2" });
+        var user = Scenarios.NewUserId("page-size");
+        try
+        {
+            var inbox = cluster.Grains.UserInbox(Tenant, user);
+            for (var n = 1; n <= 5; n++)
+            {
+                await inbox.Deliver(Notices.About(n, cluster.Clock.GetUtcNow()));
+            }
+
+            var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
+            var head = new GrainState<InboxState>(new InboxState());
+            await storage.ReadStateAsync("inbox", inbox.GetGrainId(), head);
+            Assert.Equal(2, head.State!.PageSize);
+        }
+        finally
+        {
+            await cluster.StopAsync();
+        }
+
+        cluster = await HandoffTestCluster.StartAsync(store, cluster.Clock, new Dictionary<string, string> { ["Handoff:Inbox:PageSize"] = "3" });
+        try
+        {
+            // Stored in pages of two: {1, 2} {3, 4} {5}. Numbered 6, the delivery writes its page, page 1 in pages of three
+            // ({4, 5, 6}), which would leave 3 on no page and 5 on two.
+            await cluster.Grains.UserInbox(Tenant, user).Deliver(Notices.About(6, cluster.Clock.GetUtcNow()));
+        }
+        finally
+        {
+            await cluster.StopAsync();
+        }
+
+        cluster = await cluster.StartAgainAsync();
+        try
+        {
+            var log = await cluster.Grains.UserInbox(Tenant, user).ReadLog(0, 100);
+            Assert.Equal([1L, 2, 3, 4, 5, 6], log.Entries.Select(e => e.Sequence));
+            Assert.Equal(["card-1", "card-2", "card-3", "card-4", "card-5", "card-6"], log.Entries.Select(e => e.Notification!.Notice.CardId));
+        }
+        finally
+        {
+            await cluster.StopAsync();
+        }
+    }
+
     /// <summary>An InboxPage with notifications 1 (read) and 2 (reassigned), as the build before inbox changes serialized it.</summary>
     private const string PageBeforeChanges =
         "ICAABSHoAAUh6EAfY2FyZC0xOmRlbGl2ZXJ5CQMFCQMJQRNjb250YWN0LTFBE0NvbnRhY3QgMUENY2FyZC0xAQVBU1NJIEh1bWFuIEhhbmRvZmY6IENvbnRhY3QgMSBuZWVkcyB5" +
