@@ -58,7 +58,6 @@ public sealed partial class ContactGrain(
         ingest = new ContactIngest(model, contactId, engine);
         actions = new ContactActions(model, contactId, engine);
         summaries = new CardSummaryReplacement(model);
-        model.ForgetExpiredEventIds(time.GetUtcNow());
         seenSegments = new SeenSegments(new StateParts<SeenSegment>(storage, SeenSegmentStateName, this.GetGrainId()), model, engine.Contacts);
         checkpoints = new ContactCheckpoints(this, store, model, seenSegments, checkpointThrottle, copier, time, engine.Contacts, logger);
         reminder = new CardEscalationReminder(this, time, reminderOptions);

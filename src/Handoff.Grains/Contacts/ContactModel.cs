@@ -132,11 +132,17 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         return loaded;
     }
 
-    /// <summary>Forgets event ids old enough that an event carrying them is refused at ingest anyway.</summary>
-    public void ForgetExpiredEventIds(DateTimeOffset now)
-    {
-        Seen.ForgetOccurredBefore(now - engine.Contacts.DedupeWindow);
-    }
+    /// <summary>Forgets the open event ids that <see cref="DedupeHorizon"/> lets go.</summary>
+    private void ForgetExpiredEventIds(DateTimeOffset now) => Seen.ForgetOccurredBefore(DedupeHorizon(now));
+
+    /// <summary>
+    /// Events that occurred before this may be forgotten by a state written at <paramref name="now"/>. Ingest refuses an
+    /// event older than the dedupe window, by the clock of the silo that journals it, so no event sent from now on can
+    /// carry such an id. Nor can the journal replay of this state: it reads what was appended since <paramref name="now"/>
+    /// less the replay margin (which covers the silos' clock difference), and each of those events occurred at most the
+    /// dedupe window before its append. Forgetting at the window itself would let that replay apply an event again.
+    /// </summary>
+    public DateTimeOffset DedupeHorizon(DateTimeOffset now) => now - engine.Contacts.DedupeWindow - engine.Contacts.JournalReplayMargin;
 
     /// <returns>The message, and false when its id was queued before (nothing changed).</returns>
     /// <exception cref="OutboxFullException">As many messages wait as may.</exception>

@@ -76,10 +76,10 @@ internal sealed class SeenSegments(StateParts<SeenSegment> parts, ContactModel m
         }
     }
 
-    /// <summary>Drops the segments whose newest event occurred before the dedupe window; returns their numbers, null when none.</summary>
+    /// <summary>Drops the segments whose newest event occurred before the dedupe horizon; returns their numbers, null when none.</summary>
     private List<long>? ForgetExpired(DateTimeOffset now)
     {
-        var horizon = now - options.DedupeWindow;
+        var horizon = model.DedupeHorizon(now);
         List<long>? expired = null;
         foreach (var segment in State.SeenSegments)
         {

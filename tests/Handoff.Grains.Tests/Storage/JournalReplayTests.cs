@@ -67,6 +67,40 @@ public sealed class JournalReplayTests
     }
 
     [Fact]
+    public async Task An_event_at_the_edge_of_the_dedupe_window_is_not_applied_again_by_the_replay_after_a_state_write()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        var cluster = await HandoffTestCluster.StartAsync(store);
+        var contactId = $"c-{Guid.NewGuid():N}";
+        try
+        {
+            var contact = cluster.Grains.Contact(Tenant, contactId);
+            // Accepted at once: it occurred a minute inside the 7-day dedupe window.
+            var late = new Events(cluster.Clock.GetUtcNow()).At(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1), EventType.EmailOpened, Channel.Email);
+            Assert.Equal(new IngestOutcome(1, 0), await cluster.IngestAsync(contact, [late]));
+
+            // Two minutes on, the event is past the window, but inside the journal replay margin of the state written now.
+            cluster.Clock.Advance(TimeSpan.FromMinutes(2));
+            await contact.Upsert(new ProfileUpdate { DisplayName = "Ada Park" });
+        }
+        finally
+        {
+            await cluster.CrashAsync();
+        }
+
+        cluster = await cluster.StartAgainAsync();
+        try
+        {
+            // The activation replays the journal from the state's checkpoint less the margin, which holds the event.
+            Assert.Equal(1, (await cluster.Grains.Contact(Tenant, contactId).Get()).Engagement.TotalEventCount);
+        }
+        finally
+        {
+            await cluster.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_contact_writes_its_state_once_the_checkpoint_interval_has_passed()
     {
         await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
