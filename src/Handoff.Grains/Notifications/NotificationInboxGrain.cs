@@ -43,17 +43,34 @@ public sealed class NotificationInboxGrain(
         pages = new StateParts<InboxPage>(storage, "inbox-page", this.GetGrainId());
         writes = new CoalescedWrites(WriteChangesAsync);
         var head = store.State;
+        var existing = true;
         if (head.PageSize == 0)
         {
             // Not recorded: an inbox stored before inboxes recorded their page size (it has a head or a first page), or a new one.
-            var stored = store.RecordExists || await pages.ReadAsync(head.FirstPage) is not null;
-            head.PageSize = stored ? options.Value.UnrecordedPageSize : options.Value.PageSize;
+            existing = store.RecordExists || await pages.ReadAsync(head.FirstPage) is not null;
+            head.PageSize = existing ? options.Value.UnrecordedPageSize : options.Value.PageSize;
             pageSizeUnstored = true;
         }
 
         log = new InboxLog(options.Value, head.PageSize, pages.MarkChanged);
+        if (existing)
+        {
+            await LoadPagesAsync(head);
+        }
+
+        log.Loaded(head.LastSequence);
+        durableThrough = log.LastSequence;
+
+        // Entries dropped from a page that was not written again since.
+        Trim();
+        log.FindTrimmedThrough();
+    }
+
+    /// <summary>Reads the stored pages into the log, a slice of them at a time.</summary>
+    private async Task LoadPagesAsync(InboxState head)
+    {
         // Every sequence number went to a notification or a change, and pages are written in sequence order: past the
-        // head's last sequence, the first page missing is the end. Read a slice of pages at a time.
+        // head's last sequence, the first page missing is the end.
         var lastHeadPage = log.PageOf(Math.Max(head.LastSequence, 1));
         var slice = options.Value.ActivationReadConcurrency;
         for (var first = head.FirstPage; ; first += slice)
@@ -78,13 +95,6 @@ public sealed class NotificationInboxGrain(
                 break;
             }
         }
-
-        log.Loaded(head.LastSequence);
-        durableThrough = log.LastSequence;
-
-        // Entries dropped from a page that was not written again since.
-        Trim();
-        log.FindTrimmedThrough();
     }
 
     /// <summary>
