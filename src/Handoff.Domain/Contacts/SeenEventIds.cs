@@ -98,4 +98,4 @@ public sealed class SeenEventIds(IDictionary<ulong, long> openOccurredAtByHash)
 }
 
 /// <summary>Ids sealed into a segment: hash to the UTC ticks the event occurred, and when the newest of them occurred.</summary>
-public sealed record SealedSeenIds(long Segment, IReadOnlyDictionary<ulong, long> OccurredAtByHash, DateTimeOffset NewestOccurredAt);
+public sealed record SealedSeenIds(long Segment, Dictionary<ulong, long> OccurredAtByHash, DateTimeOffset NewestOccurredAt);

@@ -52,7 +52,7 @@ internal sealed class SeenSegments(StateParts<SeenSegment> parts, ContactModel m
         {
             sealedNumber = State.NextSeenSegment;
             var sealedIds = model.Seen.Seal(sealedNumber);
-            sealedContent = new SeenSegment { OccurredAtByHash = new Dictionary<ulong, long>(sealedIds.OccurredAtByHash) };
+            sealedContent = new SeenSegment { OccurredAtByHash = sealedIds.OccurredAtByHash };
             State.SeenSegments.Add(new SeenSegmentRef(sealedNumber, sealedIds.NewestOccurredAt));
             State.NextSeenSegment = sealedNumber + 1;
             // Ids stored before append times were tracked could have any: every event is then looked for in the segments.
