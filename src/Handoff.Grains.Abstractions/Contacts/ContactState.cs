@@ -3,7 +3,7 @@ using Handoff.Grains.Notifications;
 
 namespace Handoff.Grains.Contacts;
 
-/// <summary>Everything one contact grain persists: written at once for card transitions, actions and profile changes, and as a checkpoint after ingest (the events themselves are in the event journal).</summary>
+/// <summary>Everything one contact grain persists: written before answering for actions and profile changes, right after answering for card transitions, and as a checkpoint after ingest (the events themselves are in the event journal).</summary>
 /// <remarks>
 /// Id 18 is retired (it held the dedupe memory as whole event ids, a format never released): never reuse it. States
 /// stored with it still read, the field skipped.

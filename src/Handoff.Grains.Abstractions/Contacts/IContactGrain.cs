@@ -34,8 +34,8 @@ public interface IContactGrain : IGrainWithStringKey
     /// <summary>
     /// Applies events the caller has already appended to the event journal for this contact, each as of its
     /// <see cref="StoredEvent.AppendedAt"/> (what a replay of the journal will use), skipping the ones this contact has
-    /// seen. Card transitions are stored before returning; the rest is checkpointed later and replayed from the journal
-    /// after a crash.
+    /// seen. Nothing is stored before returning: a card transition's write starts as the call returns, the rest waits for
+    /// a checkpoint, and a crash before either is replayed from the journal (the same card, under the same id).
     /// </summary>
     [Alias("ApplyJournaled")]
     Task ApplyJournaled(IReadOnlyList<StoredEvent> events);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Handoff.Grains.Contacts;
 
-/// <summary>Metrics and a log line for each card raised, resolved or escalated by a change that is now stored.</summary>
+/// <summary>Metrics and a log line for each card raised, resolved or escalated by a change applied (a replay after a crash reports again what it derives again).</summary>
 internal sealed partial class CardTransitionReport(CardMetrics metrics, string tenantId, string contactId, ILogger logger)
 {
     public void Report(CardState? before, CardState? after)

@@ -5,9 +5,10 @@ using Orleans.Serialization;
 namespace Handoff.Grains.Contacts;
 
 /// <summary>
-/// Writes the contact's state: at once for a change a person sees (<see cref="StoreAsync"/>), otherwise as a checkpoint
-/// some time after the change (<see cref="ContactOptions.CheckpointInterval"/>), in one of the silo's checkpoint
-/// places, since the journal can replay what the checkpoint would hold. A failed write abandons the activation.
+/// Writes the contact's state: before answering for a change a person made (<see cref="StoreAsync"/>), right after
+/// answering for a card transition (<see cref="StoreInBackground"/>), otherwise as a checkpoint some time after the
+/// change (<see cref="ContactOptions.CheckpointInterval"/>), in one of the silo's checkpoint places, since the journal
+/// can replay what the checkpoint would hold. A failed write abandons the activation.
 /// </summary>
 internal sealed partial class ContactCheckpoints
 {
@@ -61,6 +62,26 @@ internal sealed partial class ContactCheckpoints
         {
             Abandon();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts writing the state now without holding up the caller, outside the checkpoint places: for a change the
+    /// journal can replay but that must reach storage before a crash could leave it to a late checkpoint (a card
+    /// transition, whose effects are going out). A failure abandons the activation, as any failed write does.
+    /// </summary>
+    public void StoreInBackground() => _ = StoreOrAbandonAsync();
+
+    private async Task StoreOrAbandonAsync()
+    {
+        try
+        {
+            await writes.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            LogCheckpointFailed(e);
+            Abandon();
         }
     }
 

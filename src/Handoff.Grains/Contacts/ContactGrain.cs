@@ -16,8 +16,9 @@ namespace Handoff.Grains.Contacts;
 /// Loads the contact, applies each change through <see cref="ContactIngest"/> or <see cref="ContactActions"/> (both
 /// working on the <see cref="ContactModel"/>), stores it and delivers the effects the change queued. Ingested events
 /// are durable in the event journal before they reach the grain, so applying them only changes memory:
-/// <see cref="ContactCheckpoints"/> writes the state later, and an activation replays the journal since its checkpoint. Everything a person sees or did — card transitions, actions, profile changes — is stored
-/// before the call returns. A failed write abandons the activation: its memory is ahead of storage, and the next
+/// <see cref="ContactCheckpoints"/> writes the state later (a card transition right after the call), and an activation
+/// replays the journal since its checkpoint, card transitions included. What a person did (an action, a profile change,
+/// a summary) is stored before the call returns. A failed write abandons the activation: its memory is ahead of storage, and the next
 /// activation rebuilds it from the stored state and the journal. <see cref="EffectDelivery"/> delivers what a change
 /// owes other grains; a card left ACTIVE past its SLA is escalated by <see cref="CardEscalationReminder"/>.
 /// </summary>
@@ -166,10 +167,12 @@ public sealed partial class ContactGrain(
 
     /// <summary>
     /// Applies journaled events in memory, as of their append times, not this grain's clock: a replay after a crash
-    /// then derives the same contact, audit times included. A card transition is stored at once (its effects go out
-    /// only once stored); anything else waits for the next checkpoint, since the journal can replay it. The ingest
-    /// pipeline does not wait for the effects: they are durable with the state (delivery never throws; it retries), and a
-    /// batch must not wait for a tenant's busy inbox.
+    /// then derives the same contact, audit times and card ids included. Nothing is written before returning: the
+    /// journal holds what the batch changed. A card transition starts its write as the call returns, so that a crash can
+    /// only lose it in that write's few milliseconds, and then the next activation (woken by crash recovery) derives the
+    /// same card again and delivers its effects under the same delivery ids, which their receivers already hold. The
+    /// ingest pipeline does not wait for the effects either (delivery never throws; it retries): a batch must not wait
+    /// for a tenant's busy inbox.
     /// </summary>
     private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
     {
@@ -192,15 +195,19 @@ public sealed partial class ContactGrain(
         }
 
         checkpoints.Changed();
-        if (!ReferenceEquals(cardBefore, State.Card) || State.PendingEffects.Count > 0)
+        if (ReferenceEquals(cardBefore, State.Card))
         {
-            await checkpoints.StoreAsync();
-            report.Report(cardBefore, State.Card);
-            _ = effects.DeliverAsync();
+            checkpoints.Schedule();
         }
         else
         {
-            checkpoints.Schedule();
+            checkpoints.StoreInBackground();
+        }
+
+        report.Report(cardBefore, State.Card);
+        if (State.PendingEffects.Count > 0)
+        {
+            _ = effects.DeliverAsync();
         }
     }
 

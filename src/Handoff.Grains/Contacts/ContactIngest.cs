@@ -202,7 +202,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
     {
         var facts = FactSheet.From(new SummaryInput(profile, assessment, findings, events, now));
         var summary = await engine.SummaryWriter.WriteAsync(facts, cancellationToken);
-        var card = HandoffCard.Raise(Guid.NewGuid().ToString("N"), engine.Cards.Label, summary, findings,
+        var card = HandoffCard.Raise(model.NextCardId(), engine.Cards.Label, summary, findings,
             assessment.Score, assessment.Trend, State.Phase, State.Stage, now, facts).ToStored();
         State.Card = card;
         State.CardsRaised++;

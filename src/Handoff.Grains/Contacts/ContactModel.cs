@@ -219,6 +219,9 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         static string Describe(string owner) => owner.Length == 0 ? "nobody" : owner;
     }
 
+    /// <summary>The id the contact's next card takes: the same on every replay that raises it.</summary>
+    public string NextCardId() => CardIds.Of(tenantId, contactId, State.CardsRaised + 1);
+
     /// <summary>Puts the card's notification into the owner's inbox under a new delivery id.</summary>
     public void PlaceCardNotification(CardState card, DateTimeOffset now)
     {

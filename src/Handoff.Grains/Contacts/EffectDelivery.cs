@@ -56,7 +56,7 @@ internal sealed partial class EffectDelivery(
                 await DeliverAsync(effect);
                 state.PendingEffects.Remove(effect);
                 // Stored with the next checkpoint, not at once: after a crash an effect delivered again changes
-                // nothing at its receiver, and a write per card transition saved is one fsync less on the hot path.
+                // nothing at its receiver, and a write per delivered effect saved is one fsync less on the hot path.
                 checkpoints.Changed();
                 checkpoints.Schedule();
             }

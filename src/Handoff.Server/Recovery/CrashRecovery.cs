@@ -7,11 +7,12 @@ using Microsoft.Extensions.Options;
 namespace Handoff.Server.Recovery;
 
 /// <summary>
-/// Finishes what a crash interrupted. A contact stores a card transition together with the effects it owes (the
+/// Finishes what a crash interrupted. A contact writes a card transition together with the effects it owes (the
 /// notification, the index entry, the escalation reminder) and delivers them after the acknowledgement; a silo that dies
-/// in between leaves them stored but undelivered, and nothing would ask for that contact again. So after a crash this
-/// wakes every contact with events journaled within <see cref="RecoveryOptions.Window"/> before the last one: its
-/// activation replays the journal and delivers what it still owes; a contact that owes nothing just activates.
+/// in between leaves them stored but undelivered, or the card in the journal only, and nothing would ask for that
+/// contact again. So after a crash this wakes every contact with events journaled within
+/// <see cref="RecoveryOptions.Window"/> before the last one: its activation replays the journal (deriving such a card
+/// again, under the same id) and delivers what it still owes; a contact that owes nothing just activates.
 /// A crash is noticed two ways:
 /// - at start-up, when this silo is the only active one (a single-silo store restarted, or a whole cluster): the
 ///   previous process may have died; after a clean stop the wake-ups only warm those contacts up again;

@@ -55,13 +55,16 @@ public sealed class ReplayTimesTests
             var owner = Scenarios.NewUserId("owner");
             var events = new Events(cluster.Clock.GetUtcNow());
             await IngestAsync(cluster, tenant, contactId, WinContactOwnedBy(events, owner));
-            // Raises the card, which is stored at once with everything before it ...
+            // Raises the card, whose write (with everything before it) starts as the call returns ...
             await IngestAsync(cluster, tenant, contactId, events.RisingBuyer());
+            var raised = await Wait.ForAsync(async () => (await cluster.StoredContactStateAsync(tenant, contactId)).State?.Card,
+                "the raised card's write");
             // ... and what comes after it lives in memory and in the journal only.
             await IngestAsync(cluster, tenant, contactId, [events.At(TimeSpan.FromMinutes(30), EventType.EmailOpened, Channel.Email)]);
 
             var before = await ReadAsync(cluster, tenant, contactId);
             Assert.True(before.Contact.Card?.ToDomain() is { IsActive: true }, "the rising buyer should have raised a card");
+            Assert.Equal(raised.CardId, before.Contact.Card.CardId);
             Assert.Single(before.Notifications);
             Assert.NotNull(before.EscalationDueAt);
             Assert.NotEqual(before.Contact.UpdatedAt, (await StoredAsync(cluster, tenant, contactId)).UpdatedAt);
@@ -130,6 +133,54 @@ public sealed class ReplayTimesTests
             Assert.Equal(appendedAt, notification.Notice.At);
             var reminder = await Wait.ForAsync(() => cluster.EscalationReminderOf(contact), "the replayed card's escalation reminder");
             Assert.Equal((appendedAt + EscalationSla).UtcDateTime, reminder.StartAt);
+        }
+        finally
+        {
+            await cluster.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_card_derived_by_a_replay_has_the_id_the_card_had_when_raised_live()
+    {
+        // The same events of the same contact: ingested live on one store, only journaled before a crash on another.
+        var (tenant, contactId, owner) = (Scenarios.NewTenantId(), NewContactId(), Scenarios.NewUserId("owner"));
+        string liveCardId;
+        await using (var liveStore = await TestStore.CreateAsync(StoreKind.Sqlite))
+        {
+            var live = await HandoffTestCluster.StartAsync(liveStore);
+            try
+            {
+                var contact = live.Grains.Contact(tenant, contactId);
+                var events = new Events(live.Clock.GetUtcNow());
+                await live.IngestAsync(contact, [.. WinContactOwnedBy(events, owner), .. events.RisingBuyer()]);
+                liveCardId = Assert.IsType<CardState>((await contact.Get()).Card).CardId;
+            }
+            finally
+            {
+                await live.StopAsync();
+            }
+        }
+
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        var cluster = await HandoffTestCluster.StartAsync(store, settings: NoCheckpoint);
+        try
+        {
+            var events = new Events(cluster.Clock.GetUtcNow());
+            var journal = cluster.SiloServices.GetRequiredService<IEventJournal>();
+            var batch = WinContactOwnedBy(events, owner).Concat(events.RisingBuyer()).Select(e => new JournalEntry(contactId, e)).ToList();
+            Assert.All(await journal.AppendAsync(tenant, batch, JournalClock.Now(cluster.Clock)), holder => Assert.Null(holder));
+        }
+        finally
+        {
+            await cluster.CrashAsync();
+        }
+
+        cluster = await StartLaterAsync(cluster);
+        try
+        {
+            var replayed = Assert.IsType<CardState>((await cluster.Grains.Contact(tenant, contactId).Get()).Card);
+            Assert.Equal(liveCardId, replayed.CardId);
         }
         finally
         {
@@ -239,7 +290,7 @@ public sealed class ReplayTimesTests
         return crashed.StartAgainAsync();
     }
 
-    /// <summary>The contact's state as last written (a checkpoint, or the write of a card or a profile change).</summary>
+    /// <summary>The contact's state as last written (a checkpoint, a card transition's write, an action or a profile change).</summary>
     private static async Task<ContactState> StoredAsync(HandoffTestCluster cluster, string tenant, string contactId)
     {
         var stored = await cluster.StoredContactStateAsync(tenant, contactId);

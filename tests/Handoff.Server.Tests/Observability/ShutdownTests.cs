@@ -5,6 +5,7 @@ using Grpc.Net.Client;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 using Handoff.Server.Tests.Support;
+using Handoff.Storage.Journal;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using static Grpc.Health.V1.HealthCheckResponse.Types;
@@ -25,8 +26,8 @@ public sealed class ShutdownTests
     [Fact]
     public async Task While_draining_health_is_NOT_SERVING_and_new_calls_are_UNAVAILABLE_until_the_running_call_has_finished()
     {
-        // The running call: an ingest whose journal append waits for the database, which another process (this test)
-        // holds locked until it lets go. That keeps the call in flight, with nothing in the host made for the test.
+        // The running call: an ingest whose journal append waits for the journal's database file, which another
+        // process (this test) holds locked until it lets go. That keeps the call in flight, with nothing in the host made for the test.
         var host = await ServerHost.StartAsync(null, $"Handoff:Api:ShutdownDrainTimeout={DrainTimeout}");
         using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
         var health = new Health.HealthClient(channel);
@@ -34,7 +35,7 @@ public sealed class ShutdownTests
         await tenant.UpsertContactAsync("c-1", owner: "alice");
         Assert.Equal(ServingStatus.Serving, (await CheckAsync(health)).Status);
 
-        await using var blocker = new SqliteConnection($"Data Source={host.DatabasePath}");
+        await using var blocker = new SqliteConnection($"Data Source={SqliteEventJournal.PathFor(host.DatabasePath)}");
         await blocker.OpenAsync();
         await ExecuteAsync(blocker, "BEGIN EXCLUSIVE;");
         var request = new IngestBatchRequest { TenantId = tenant.Id, BatchId = "running" };
@@ -49,10 +50,10 @@ public sealed class ShutdownTests
         var turnedAway = await Assert.ThrowsAsync<RpcException>(() => new ContactService.ContactServiceClient(host.Credentials.ForRequestTenant(channel.CreateCallInvoker()))
             .GetContactAsync(new GetContactRequest { TenantId = tenant.Id, ContactId = "c-1" }, deadline: DateTime.UtcNow + Streams.Patience).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, turnedAway.StatusCode);
-        Assert.False(running.IsCompleted, "The running call ended before the language model answered.");
+        Assert.False(running.IsCompleted, "The running call ended before the journal's file was let go.");
         Assert.False(stopping.IsCompleted, "The host stopped while a call was still running.");
 
-        // The database is free again: the call completes, then the host stops.
+        // The journal's file is free again: the call completes, then the host stops.
         await ExecuteAsync(blocker, "COMMIT;");
         var ack = await running.WaitAsync(Streams.Patience);
         Assert.Equal(10, ack.AcceptedCount);
