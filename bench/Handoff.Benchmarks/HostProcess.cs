@@ -81,11 +81,16 @@ public sealed class HostProcess : IAsyncDisposable
             ["Handoff:Server:GrpcWebUrl"] = $"http://127.0.0.1:{FreePort()}",
             ["Handoff:Server:ManagementUrl"] = $"http://127.0.0.1:{managementPort}",
             ["Handoff:Auth:SigningKey"] = Bench.Credentials.SigningKey,
-            // The benchmark's one identity stands in for every user and service of its tenant: no per-caller rate applies.
+            // The benchmark's one identity stands in for every user and service of its tenant: no per-caller rate applies,
+            // and the event rates a tenant is allowed by default (50,000 a second) must not cap what is measured.
             ["Handoff:Limits:CallsPerSecondPerUser"] = "1000000",
             ["Handoff:Limits:CallBurstPerUser"] = "1000000",
             ["Handoff:Limits:CallsPerSecondPerTenant"] = "1000000",
             ["Handoff:Limits:CallBurstPerTenant"] = "1000000",
+            ["Handoff:Limits:EventsPerSecondPerCaller"] = "100000000",
+            ["Handoff:Limits:EventBurstPerCaller"] = "100000000",
+            ["Handoff:Limits:EventsPerSecondPerTenant"] = "100000000",
+            ["Handoff:Limits:EventBurstPerTenant"] = "100000000",
             ["Handoff:Server:Silo:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Handoff:Server:Silo:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",

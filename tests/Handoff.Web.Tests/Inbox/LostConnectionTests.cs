@@ -17,8 +17,9 @@ public sealed class LostConnectionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout((float)Wait.Patience.TotalMilliseconds);
-        host = await HostProcess.StartAsync("Handoff:Web:SidebarRefreshInterval=00:00:02");
+        // The browser first: when it cannot start, no host process is left running.
         (playwright, browser) = await Chromium.LaunchAsync();
+        host = await HostProcess.StartAsync("Handoff:Web:SidebarRefreshInterval=00:00:02");
     }
 
     public async Task DisposeAsync()

@@ -18,8 +18,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout((float)Wait.Patience.TotalMilliseconds);
-        Host = await HostProcess.StartAsync("Handoff:Web:SidebarRefreshInterval=01:00:00");
+        // The browser first: when it cannot start, no host process is left running (xunit disposes no fixture whose
+        // start failed).
         (playwright, Browser) = await Chromium.LaunchAsync();
+        Host = await HostProcess.StartAsync("Handoff:Web:SidebarRefreshInterval=01:00:00");
     }
 
     public async Task DisposeAsync()
