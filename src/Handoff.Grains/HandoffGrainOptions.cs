@@ -121,4 +121,12 @@ public sealed class HandoffIndexOptions
     /// <summary>Parts read at once when the index activates: enough to overlap the round trips, few enough to leave the store's connection pool to others.</summary>
     [Range(1, 1024)]
     public int ActivationReadConcurrency { get; set; } = 16;
+
+    /// <summary>Contacts the index asks at once when their cards' escalation times come together (after a downtime, say).</summary>
+    [Range(1, 1024)]
+    public int EscalationConcurrency { get; set; } = 16;
+
+    /// <summary>How long the index waits before asking again a contact it could not reach about an escalation.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan EscalationRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -5,8 +5,9 @@ namespace Handoff.Grains.Contacts;
 
 /// <summary>Everything one contact grain persists: written before answering for actions and profile changes, right after answering for card transitions, and as a checkpoint after ingest (the events themselves are in the event journal).</summary>
 /// <remarks>
-/// Id 18 is retired (it held the dedupe memory as whole event ids, a format never released): never reuse it. States
-/// stored with it still read, the field skipped.
+/// Ids 18 and 26 are retired (18 held the dedupe memory as whole event ids, a format never released; 26 the card whose
+/// escalation reminder the contact had registered, before the tenant's index kept escalations): never reuse them.
+/// States stored with them still read, the fields skipped.
 /// </remarks>
 [GenerateSerializer, Alias("handoff.ContactState")]
 public sealed class ContactState
@@ -43,11 +44,6 @@ public sealed class ContactState
     [Id(23)] public DateTimeOffset? PhaseChangedAt { get; set; }
     [Id(24)] public DateTimeOffset? OwnerChangedAt { get; set; }
     [Id(25)] public long CardsRaised { get; set; }
-    /// <summary>
-    /// The card whose escalation reminder was asked for (a <see cref="ScheduleEscalation"/> queued); an active card
-    /// stored without one (raised before escalations existed) gets it when the contact next activates.
-    /// </summary>
-    [Id(26)] public string EscalationScheduledFor { get; set; } = "";
     /// <summary>
     /// When this state was written. Events journaled since (less the journal replay margin) may not be in it: the
     /// contact replays them from the event journal when it activates.

@@ -41,6 +41,14 @@ public interface IContactGrain : IGrainWithStringKey
     Task ApplyJournaled(IReadOnlyList<StoredEvent> events);
 
     /// <summary>
+    /// The tenant's index asks, at the time it holds for <paramref name="cardId"/>'s escalation: the contact escalates
+    /// the card when it is still the active card, nobody has acted on it and its SLA has passed by the contact's clock.
+    /// Returns when to ask again (the card is not due yet by this clock), or null when nothing is left to escalate.
+    /// </summary>
+    [Alias("EscalateIfDue")]
+    Task<DateTimeOffset?> EscalateIfDue(string cardId);
+
+    /// <summary>
     /// Puts <paramref name="summary"/>, written by <paramref name="writer"/> at <paramref name="writtenAt"/> from the fact
     /// sheet of version <paramref name="cardVersion"/> of card <paramref name="cardId"/>, on the card, if that card is
     /// still the contact's active one at that version (otherwise it describes facts the card no longer shows, and is

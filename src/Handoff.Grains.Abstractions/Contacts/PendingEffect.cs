@@ -32,12 +32,16 @@ public sealed record UnindexHandoff(
     [property: Id(0)] string ContactId,
     [property: Id(1)] string CardId) : PendingEffect;
 
-/// <summary>Registers (or moves) the contact's escalation reminder so that it fires at <paramref name="DueAt"/>.</summary>
+/// <summary>
+/// Queued by earlier versions, which kept each card's escalation in a reminder of its contact; the tenant's index keeps
+/// escalations now (<see cref="ActiveHandoffEntry.EscalatesAt"/>), so one still stored is delivered as the card's index
+/// entry as it stands.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("handoff.ScheduleEscalation")]
 public sealed record ScheduleEscalation(
     [property: Id(0)] string CardId,
     [property: Id(1)] DateTimeOffset DueAt) : PendingEffect;
 
-/// <summary>Removes the contact's escalation reminder, if it has one: the card was acted on, resolved or escalated.</summary>
+/// <summary>As <see cref="ScheduleEscalation"/>: queued by earlier versions, delivered as the card's index entry as it stands.</summary>
 [GenerateSerializer, Immutable, Alias("handoff.CancelEscalation")]
 public sealed record CancelEscalation([property: Id(0)] string CardId) : PendingEffect;

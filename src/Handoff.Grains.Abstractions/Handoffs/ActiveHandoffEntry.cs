@@ -14,6 +14,12 @@ public sealed record ActiveHandoffEntry
     [Id(5)] public required IReadOnlyList<HandoffReason> Reasons { get; init; }
     [Id(6)] public required int ScoreAtRaise { get; init; }
     [Id(7)] public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// When the card escalates to the team inbox if nobody acts on it (its raise plus the SLA); null once it has
+    /// escalated or someone acted on it. The index keeps the tenant's escalations by these times.
+    /// </summary>
+    [Id(8)] public DateTimeOffset? EscalatesAt { get; init; }
 }
 
 public enum OwnerFilter { All = 1, Owner = 2, Unassigned = 3 }

@@ -4,7 +4,10 @@ using Handoff.Grains.Notifications;
 
 namespace Handoff.Grains.Contacts;
 
-/// <summary>What a contact's card tells other grains: its notification in an inbox, its entry in the tenant's index.</summary>
+/// <summary>
+/// What a contact's card tells other grains: its notification in an inbox, its entry in the tenant's index (which
+/// carries when the card escalates, for the index keeps the tenant's escalations).
+/// </summary>
 internal sealed class CardNotices(string contactId, CardOptions cards)
 {
     public NotificationNotice Notice(ContactState state, CardState card, string deliveryId) => new()
@@ -48,5 +51,6 @@ internal sealed class CardNotices(string contactId, CardOptions cards)
         Reasons = card.Reasons.Select(r => r.Reason).ToList(),
         ScoreAtRaise = card.ScoreAtRaise,
         CreatedAt = card.CreatedAt,
+        EscalatesAt = card.ToDomain() is { AwaitsEscalation: true } awaiting ? awaiting.EscalationDueAt(cards.EscalationSla) : null,
     };
 }

@@ -37,11 +37,6 @@ internal sealed class ContactActions(ContactModel model, string contactId, Hando
             return false;
         }
 
-        if (card.AwaitsEscalation)
-        {
-            State.PendingEffects.Add(new CancelEscalation(card.CardId));
-        }
-
         State.Card = card.Resume(actor, now).ToStored();
         State.LastResumedReasons = card.Reasons.Select(r => r.Reason).ToList();
         State.LastResumedAt = now;
@@ -148,40 +143,24 @@ internal sealed class ContactActions(ContactModel model, string contactId, Hando
         model.AddHistory(HistoryKind.Escalated, ContactModel.SystemActor, now,
             $"Escalated to the team inbox: nobody acted on the card within {ContactModel.DescribeSla(engine.Cards.EscalationSla)}.");
         State.PendingEffects.Add(new DeliverNotification(InboxAddress.Team, model.Notices.EscalationNotice(State, card, now)));
-        State.PendingEffects.Add(new CancelEscalation(card.CardId));
+        model.IndexActiveCard();
         State.UpdatedAt = now;
         return true;
     }
 
     /// <summary>
-    /// An active card awaiting escalation whose reminder was never asked for (it was stored before escalations
-    /// existed): asks for it now. Returns whether it changed anything.
-    /// </summary>
-    public bool EnsureEscalationScheduled()
-    {
-        if (model.CardAwaitingEscalation is not { } card || State.EscalationScheduledFor == card.CardId)
-        {
-            return false;
-        }
-
-        model.ScheduleEscalationOf(card);
-        return true;
-    }
-
-    /// <summary>
     /// A person acted on the active card (a sidebar action that changed something): the first time, the card records
-    /// it, and a card not escalated yet will not be, so its reminder goes.
+    /// it, and a card not escalated yet will not be, so the tenant's index stops keeping its escalation.
     /// </summary>
     private void MarkAttended(DateTimeOffset now)
     {
         if (State.Card?.ToDomain() is { IsActive: true, AttendedAt: null } card)
         {
+            State.Card = card.Attended(now).ToStored();
             if (card.AwaitsEscalation)
             {
-                State.PendingEffects.Add(new CancelEscalation(card.CardId));
+                model.IndexActiveCard();
             }
-
-            State.Card = card.Attended(now).ToStored();
         }
     }
 }

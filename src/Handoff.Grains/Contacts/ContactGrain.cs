@@ -4,11 +4,9 @@ using Handoff.Grains.Journal;
 using Handoff.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
-using ReminderOptions = Orleans.Hosting.ReminderOptions;
 
 namespace Handoff.Grains.Contacts;
 
@@ -20,7 +18,8 @@ namespace Handoff.Grains.Contacts;
 /// replays the journal since its checkpoint, card transitions included. What a person did (an action, a profile change,
 /// a summary) is stored before the call returns. A failed write abandons the activation: its memory is ahead of storage, and the next
 /// activation rebuilds it from the stored state and the journal. <see cref="EffectDelivery"/> delivers what a change
-/// owes other grains; a card left ACTIVE past its SLA is escalated by <see cref="CardEscalationReminder"/>.
+/// owes other grains; a card left ACTIVE past its SLA is escalated when the tenant's index, which keeps the tenant's
+/// escalation times, asks (<see cref="IContactGrain.EscalateIfDue"/>).
 /// </summary>
 public sealed partial class ContactGrain(
     [PersistentState("contact", StorageNames.Handoff)] IPersistentState<ContactState> store,
@@ -31,12 +30,8 @@ public sealed partial class ContactGrain(
     DeepCopier<ContactState> copier,
     TimeProvider time,
     CardMetrics cardMetrics,
-    IOptions<ReminderOptions> reminderOptions,
     ILogger<ContactGrain> logger) : Grain, IContactGrain, IRemindable
 {
-    /// <summary>The name of the contact's one reminder: it fires when the active card's SLA has passed.</summary>
-    public const string EscalationReminder = CardEscalationReminder.Name;
-
     /// <summary>The state name of the contact's sealed segments of seen event ids, records of their own beside its state.</summary>
     public const string SeenSegmentStateName = "contact-seen";
 
@@ -48,7 +43,6 @@ public sealed partial class ContactGrain(
     private ContactCheckpoints checkpoints = null!;
     private SeenSegments seenSegments = null!;
     private EffectDelivery effects = null!;
-    private CardEscalationReminder reminder = null!;
     private CardTransitionReport report = null!;
     private CardSummaryReplacement summaries = null!;
 
@@ -61,8 +55,7 @@ public sealed partial class ContactGrain(
         summaries = new CardSummaryReplacement(model);
         seenSegments = new SeenSegments(new StateParts<SeenSegment>(storage, SeenSegmentStateName, this.GetGrainId()), model, engine.Contacts);
         checkpoints = new ContactCheckpoints(this, store, model, seenSegments, checkpointThrottle, copier, time, engine.Contacts, logger);
-        reminder = new CardEscalationReminder(this, time, reminderOptions);
-        effects = new EffectDelivery(this, GrainFactory, tenantId, State, checkpoints, reminder, engine.Contacts, logger);
+        effects = new EffectDelivery(this, GrainFactory, tenantId, model, checkpoints, engine.Contacts, logger);
         report = new CardTransitionReport(cardMetrics, tenantId, contactId, logger);
         // A previous activation may have stored a change but not finished telling the inboxes.
         await effects.DeliverAsync();
@@ -90,37 +83,40 @@ public sealed partial class ContactGrain(
     }
 
     /// <summary>
-    /// The escalation reminder fired. The decision is the grain's, by its own clock: escalate when the active card has
-    /// waited past the SLA with nobody acting on it; otherwise the reminder has nothing left to do and goes (or, fired
-    /// early by another clock, is moved to the card's due time).
+    /// Earlier versions kept each card's escalation in a reminder of its contact; the tenant's index keeps it now. Such a
+    /// reminder, when it fires, goes, and the index gets the active card's entry with its escalation time.
     /// </summary>
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != EscalationReminder)
+        if (await this.GetReminder(reminderName) is { } earlier)
         {
-            return;
+            await this.UnregisterReminder(earlier);
+        }
+
+        await ChangeAsync(() => ValueTask.FromResult(model.IndexActiveCard()));
+    }
+
+    async Task<DateTimeOffset?> IContactGrain.EscalateIfDue(string cardId)
+    {
+        if (model.CardAwaitingEscalation is not { } card || card.CardId != cardId)
+        {
+            return null;
         }
 
         var now = time.GetUtcNow();
-        if (model.CardAwaitingEscalation is { } card && now < model.EscalationDueAt(card))
+        var due = model.EscalationDueAt(card);
+        if (now < due)
         {
-            await reminder.RegisterAsync(model.EscalationDueAt(card));
-            return;
+            return due;
         }
 
-        var escalated = false;
-        await ChangeAsync(() => ValueTask.FromResult(escalated = actions.Escalate(now)));
-        if (!escalated)
-        {
-            // Acted on, resolved or escalated before this tick (a late tick, or one whose removal failed): nothing is
-            // left to remind of. (An escalation just now removed the reminder through its CancelEscalation effect.)
-            await reminder.UnregisterAsync();
-        }
+        await ChangeAsync(() => ValueTask.FromResult(actions.Escalate(now)));
+        return null;
     }
 
     /// <summary>
-    /// Belt and braces for the reminder: on activation, a card found past its SLA escalates at once, and an active card
-    /// stored without a reminder (raised before escalations existed) gets one. A failure here leaves it to the reminder.
+    /// Belt and braces for the index: on activation, a card found past its SLA escalates at once. A failure here leaves
+    /// it to the index.
     /// </summary>
     private async Task CatchUpOnEscalationAsync()
     {
@@ -132,7 +128,7 @@ public sealed partial class ContactGrain(
         try
         {
             var now = time.GetUtcNow();
-            await ChangeAsync(() => ValueTask.FromResult(actions.Escalate(now) || actions.EnsureEscalationScheduled()));
+            await ChangeAsync(() => ValueTask.FromResult(actions.Escalate(now)));
         }
         catch (Exception e)
         {

@@ -210,7 +210,6 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
             $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({Domain.Text.ValueWording.Trend(card.TrendAtRaise).Word}).");
         model.PlaceCardNotification(card, now);
         State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, card)));
-        model.ScheduleEscalationOf(card);
         model.RefreshHolds();
         model.RequestModelSummary(card, facts);
     }

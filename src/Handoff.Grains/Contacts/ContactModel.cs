@@ -235,10 +235,16 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     public void RequestModelSummary(CardState card, FactSheet facts) =>
         engine.ModelSummaries.Request(new ModelSummaryRequest(tenantId, contactId, card.CardId, card.Version, facts));
 
-    public void ScheduleEscalationOf(CardState card)
+    /// <summary>Queues the active card's index entry as it stands now (its escalation time included). False without an active card.</summary>
+    public bool IndexActiveCard()
     {
-        State.EscalationScheduledFor = card.CardId;
-        State.PendingEffects.Add(new ScheduleEscalation(card.CardId, EscalationDueAt(card)));
+        if (ActiveCard is not { } card)
+        {
+            return false;
+        }
+
+        State.PendingEffects.Add(new IndexActiveHandoff(Notices.IndexEntry(State, card)));
+        return true;
     }
 
     /// <summary>When the active card escalates: its creation plus the SLA.</summary>

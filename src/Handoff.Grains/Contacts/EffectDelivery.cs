@@ -12,9 +12,8 @@ internal sealed partial class EffectDelivery(
     IGrainBase grain,
     IGrainFactory grains,
     string tenantId,
-    ContactState state,
+    ContactModel model,
     ContactCheckpoints checkpoints,
-    CardEscalationReminder reminder,
     ContactOptions options,
     ILogger logger)
 {
@@ -50,11 +49,11 @@ internal sealed partial class EffectDelivery(
     {
         try
         {
-            while (state.PendingEffects.Count > 0)
+            while (model.State.PendingEffects.Count > 0)
             {
-                var effect = state.PendingEffects[0];
+                var effect = model.State.PendingEffects[0];
                 await DeliverAsync(effect);
-                state.PendingEffects.Remove(effect);
+                model.State.PendingEffects.Remove(effect);
                 // Stored with the next checkpoint, not at once: after a crash an effect delivered again changes
                 // nothing at its receiver, and a write per delivered effect saved is one fsync less on the hot path.
                 checkpoints.Changed();
@@ -67,7 +66,7 @@ internal sealed partial class EffectDelivery(
         }
         catch (Exception e)
         {
-            LogEffectDeliveryFailed(e, state.PendingEffects.Count, nextRetryDelay);
+            LogEffectDeliveryFailed(e, model.State.PendingEffects.Count, nextRetryDelay);
             ScheduleRetry();
         }
     }
@@ -86,10 +85,13 @@ internal sealed partial class EffectDelivery(
         ResolveNotification r => grains.Inbox(tenantId, r.Inbox).Resolve(r.CardId, r.Resolution, r.At),
         IndexActiveHandoff i => grains.HandoffIndex(tenantId).Upsert(i.Entry),
         UnindexHandoff u => grains.HandoffIndex(tenantId).Remove(u.ContactId, u.CardId),
-        ScheduleEscalation s => reminder.RegisterAsync(s.DueAt),
-        CancelEscalation => reminder.UnregisterAsync(),
+        ScheduleEscalation or CancelEscalation => IndexActiveCardAsync(),
         _ => throw new InvalidOperationException($"Unknown effect {effect.GetType().Name}."),
     };
+
+    /// <summary>An effect of an earlier version's escalation reminder: the tenant's index gets the active card's entry instead.</summary>
+    private Task IndexActiveCardAsync() =>
+        model.ActiveCard is { } card ? grains.HandoffIndex(tenantId).Upsert(model.Notices.IndexEntry(model.State, card)) : Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Count} pending effects failed; retrying in {Delay}.")]
     private partial void LogEffectDeliveryFailed(Exception exception, int count, TimeSpan delay);

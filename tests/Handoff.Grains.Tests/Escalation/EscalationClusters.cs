@@ -1,4 +1,5 @@
 using Handoff.Grains.Contacts;
+using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
 using Handoff.Grains.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,23 +47,27 @@ public sealed class EscalationClusters : IAsyncLifetime
     }
 }
 
-/// <summary>What the escalation tests ask of a silo: its team inbox, the contact's stored reminder, a tick by hand.</summary>
+/// <summary>What the escalation tests ask of a silo: its team inbox, the escalation times the tenant's index holds, its reminder.</summary>
 public static class EscalationProbes
 {
+    /// <summary>Enough for every handoff a test tenant holds.</summary>
+    private const int IndexPageSize = 10_000;
+
     public static INotificationInboxGrain TeamInbox(this HandoffTestCluster cluster, string tenantId) =>
         cluster.Grains.Inbox(tenantId, InboxAddress.Team);
 
-    /// <summary>The contact's escalation reminder as stored in the reminder table; null when there is none.</summary>
-    public static Task<ReminderEntry?> EscalationReminderOf(this HandoffTestCluster cluster, IContactGrain contact) =>
-        cluster.SiloServices.GetRequiredService<IReminderTable>().ReadRow(contact.GetGrainId(), ContactGrain.EscalationReminder)!;
+    /// <summary>When the tenant's index will have the contact's card escalated; null when it holds no such time (or no entry).</summary>
+    public static async Task<DateTimeOffset?> EscalationTimeOf(this HandoffTestCluster cluster, string tenantId, string contactId) =>
+        (await cluster.Grains.HandoffIndex(tenantId).List(OwnerFilter.All, "", 0, IndexPageSize)).Handoffs
+        .SingleOrDefault(h => h.ContactId == contactId)?.EscalatesAt;
 
-    /// <summary>Delivers an escalation tick to the contact the way the reminder service does (a late or early one).</summary>
-    public static Task TickAsync(this IContactGrain contact) =>
-        contact.AsReference<IRemindable>().ReceiveReminder(ContactGrain.EscalationReminder, default);
+    /// <summary>The tenant's escalation reminder as stored in the reminder table; null when there is none.</summary>
+    public static Task<ReminderEntry?> EscalationReminderOf(this HandoffTestCluster cluster, string tenantId) =>
+        cluster.SiloServices.GetRequiredService<IReminderTable>().ReadRow(cluster.Grains.HandoffIndex(tenantId).GetGrainId(), TenantHandoffIndexGrain.EscalationReminder)!;
 
     /// <summary>
     /// The one escalation of <paramref name="contactId"/> in the team inbox, waiting for it while the clock moves on a
-    /// minute at a time (the reminder service loads a reminder shortly before it is due and fires it on the clock).
+    /// minute at a time (the index's timer, or its reminder after a restart, fires on the clock).
     /// Fails when there are two.
     /// </summary>
     public static Task<NotificationRecord> EscalationAsync(this HandoffTestCluster cluster, string tenantId, string contactId) =>

@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Handoff.Grains.Tests.Escalation;
 
 /// <summary>
-/// The escalation outlives the silo that registered it: the reminder is in the store (SQLite or PostgreSQL), so a silo
-/// started after the SLA has passed finds it and wakes the contact, which nothing else touches. Runs its own clusters,
+/// The escalation outlives the silo that registered it: the tenant's reminder is in the store (SQLite or PostgreSQL), so
+/// a silo started after the SLA has passed finds it, wakes the tenant's index, and the index asks the contact, which
+/// nothing else touches. Runs its own clusters,
 /// so that it can stop them. Also: the SLA is an option, read where the host reads it.
 /// </summary>
 public sealed class EscalationRestartTests
@@ -25,13 +26,15 @@ public sealed class EscalationRestartTests
         {
             var tenant = Scenarios.NewTenantId();
             var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
-            Assert.Equal((handoff.Card.CreatedAt + TimeSpan.FromMinutes(90)).UtcDateTime, (await cluster.EscalationReminderOf(handoff.Contact))?.StartAt);
+            Assert.Equal(handoff.Card.CreatedAt + TimeSpan.FromMinutes(90), await cluster.EscalationTimeOf(tenant, handoff.ContactId));
+            Assert.NotNull(await cluster.EscalationReminderOf(tenant));
 
             await cluster.StopAsync();
             cluster.Clock.Advance(TimeSpan.FromHours(2));
             cluster = await cluster.StartAgainAsync();
 
-            // Only the inbox is asked: the contact is not activated by the test, so its stored reminder must wake it.
+            // Only the inbox is asked: neither the index nor the contact is activated by the test, so the tenant's stored
+            // reminder must wake them.
             var escalation = await cluster.EscalationAsync(tenant, handoff.ContactId);
 
             Assert.Equal((NotificationKind.Escalation, handoff.Card.CardId), (escalation.Notice.Kind, escalation.Notice.CardId));
@@ -39,7 +42,7 @@ public sealed class EscalationRestartTests
             var contact = cluster.Grains.Contact(tenant, handoff.ContactId);
             Assert.True((await contact.Get()).Card!.EscalatedAt >= handoff.Card.CreatedAt + TimeSpan.FromHours(2));
             Assert.Single(await contact.AllHistory(), h => h.Kind == HistoryKind.Escalated);
-            Assert.Null(await cluster.EscalationReminderOf(contact));
+            await Wait.UntilAsync(async () => await cluster.EscalationTimeOf(tenant, handoff.ContactId) is null, "the escalation time's removal");
         }
         finally
         {
@@ -48,7 +51,7 @@ public sealed class EscalationRestartTests
     }
 
     [Fact]
-    public async Task A_contact_activated_past_the_SLA_escalates_at_once_even_without_its_reminder()
+    public async Task A_contact_activated_past_the_SLA_escalates_at_once_even_without_the_tenants_reminder()
     {
         await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
         var cluster = await HandoffTestCluster.StartAsync(store);
@@ -56,9 +59,9 @@ public sealed class EscalationRestartTests
         {
             var tenant = Scenarios.NewTenantId();
             var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
-            // The reminder is lost (say, removed by hand); the stored card is what remains.
+            // The tenant's reminder is lost (say, removed by hand); the stored card is what remains.
             var table = cluster.SiloServices.GetRequiredService<IReminderTable>();
-            var reminder = (await cluster.EscalationReminderOf(handoff.Contact))!;
+            var reminder = (await cluster.EscalationReminderOf(tenant))!;
             Assert.True(await table.RemoveRow(reminder.GrainId, reminder.ReminderName, reminder.ETag!));
 
             await cluster.StopAsync();

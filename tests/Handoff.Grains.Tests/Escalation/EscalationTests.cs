@@ -7,8 +7,9 @@ namespace Handoff.Grains.Tests.Escalation;
 
 /// <summary>
 /// A card left ACTIVE past its SLA (4 h by default) with nobody acting on it raises one HIGH PRIORITY escalation in the
-/// tenant's team inbox; acting on it first cancels that. On both stores, through the durable reminder the contact
-/// registers when the card is raised. The fake clock drives the grain and the reminder service alike.
+/// tenant's team inbox; acting on it first cancels that. On both stores, through the escalation time the card's entry
+/// gives the tenant's index, which asks the contact when it comes. The fake clock drives the grains and the reminder
+/// service alike.
 /// </summary>
 public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture<EscalationClusters>
 {
@@ -45,15 +46,16 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, owner);
         var due = handoff.Card.CreatedAt + Sla;
 
-        // Raising the card stored its reminder, due when the SLA has passed.
-        Assert.Equal(due.UtcDateTime, (await cluster.EscalationReminderOf(handoff.Contact))?.StartAt);
+        // Raising the card gave the tenant's index its escalation time, when the SLA has passed, and the tenant a reminder.
+        Assert.Equal(due, await cluster.EscalationTimeOf(tenant, handoff.ContactId));
+        Assert.NotNull(await cluster.EscalationReminderOf(tenant));
 
-        // A tick before the SLA (by the grain's clock) escalates nothing and leaves the reminder due at the SLA.
+        // Asked before the SLA (by the contact's clock), the contact escalates nothing and says when to ask again.
         cluster.Clock.Advance(Sla - TimeSpan.FromMinutes(1));
-        await handoff.Contact.TickAsync();
+        Assert.Equal(due, await handoff.Contact.EscalateIfDue(handoff.Card.CardId));
         Assert.Null((await handoff.Contact.Get()).Card!.EscalatedAt);
         Assert.Empty(await cluster.TeamInbox(tenant).NotificationsAbout(handoff.ContactId));
-        Assert.Equal(due.UtcDateTime, (await cluster.EscalationReminderOf(handoff.Contact))?.StartAt);
+        Assert.Equal(due, await cluster.EscalationTimeOf(tenant, handoff.ContactId));
 
         // Past the SLA: one HIGH PRIORITY escalation in the team inbox, about this card, with its summary.
         var escalation = await cluster.EscalationAsync(tenant, handoff.ContactId);
@@ -78,15 +80,19 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         var own = Assert.Single(await cluster.Grains.UserInbox(tenant, owner).NotificationsAbout(handoff.ContactId));
         Assert.Equal((NotificationKind.Handoff, false), (own.Notice.Kind, own.Resolved));
 
-        // Once: the reminder goes (its removal is delivered after the notification, so it may trail it), and a late
-        // tick, even much later, changes nothing.
-        await Wait.UntilAsync(async () => await cluster.EscalationReminderOf(handoff.Contact) is null, "the escalation reminder's removal");
-        await handoff.Contact.TickAsync();
+        // Once: the index holds no time for it any more (the entry saying so is delivered after the notification, so it
+        // may trail it), and a late ask, even much later, changes nothing.
+        await Wait.UntilAsync(async () => await cluster.EscalationTimeOf(tenant, handoff.ContactId) is null, "the escalation time's removal");
+        Assert.Null(await handoff.Contact.EscalateIfDue(card.CardId));
         cluster.Clock.Advance(Sla);
-        await handoff.Contact.TickAsync();
+        Assert.Null(await handoff.Contact.EscalateIfDue(card.CardId));
         Assert.Single(await cluster.TeamInbox(tenant).NotificationsAbout(handoff.ContactId));
         Assert.Single(await handoff.Contact.AllHistory(), h => h.Kind == HistoryKind.Escalated);
         Assert.Equal(JsonSerializer.Serialize(card), JsonSerializer.Serialize((await handoff.Contact.Get()).Card));
+
+        // With nothing left to escalate, the tenant's reminder goes at its next tick.
+        await Wait.UntilAsync(async () => await cluster.EscalationReminderOf(tenant) is null, "the tenant's escalation reminder's removal",
+            eachRound: () => cluster.Clock.Advance(TimeSpan.FromMinutes(1)));
     }
 
     [Theory]
@@ -112,14 +118,14 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
             _ => contact.AssignOwner(Scenarios.NewUserId("bea"), cardId, owner),
         });
 
-        // The action marked the card as attended to and removed its reminder before it returned.
+        // The action marked the card as attended to and took its escalation time from the index before it returned.
         Assert.Equal(actedAt, (await contact.Get()).Card!.AttendedAt);
-        Assert.Null(await cluster.EscalationReminderOf(contact));
+        Assert.Null(await cluster.EscalationTimeOf(tenant, contactId));
 
-        // The SLA passes: the card left alone escalates, the one acted on does not, not even on a late tick.
+        // The SLA passes: the card left alone escalates, the one acted on does not, not even when asked late.
         cluster.Clock.Advance(Sla - TimeSpan.FromHours(1));
         await cluster.EscalationAsync(tenant, untouched.ContactId);
-        await contact.TickAsync();
+        Assert.Null(await contact.EscalateIfDue(cardId));
         Assert.Empty(await cluster.TeamInbox(tenant).NotificationsAbout(contactId));
         Assert.Null((await contact.Get()).Card!.EscalatedAt);
         Assert.DoesNotContain(await contact.AllHistory(), h => h.Kind == HistoryKind.Escalated);
@@ -139,7 +145,7 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         await cluster.IngestAsync(handoff.Contact, [new Events(cluster.Clock.GetUtcNow()).AsksForAPerson(TimeSpan.FromMinutes(5))]);
         var updated = (await handoff.Contact.Get()).Card!;
         Assert.Equal((handoff.Card.CardId, 2), (updated.CardId, updated.Version));
-        Assert.Equal((handoff.Card.CreatedAt + Sla).UtcDateTime, (await cluster.EscalationReminderOf(handoff.Contact))?.StartAt);
+        Assert.Equal(handoff.Card.CreatedAt + Sla, await cluster.EscalationTimeOf(tenant, handoff.ContactId));
 
         cluster.Clock.Advance(Sla - TimeSpan.FromHours(1));
         var escalation = await cluster.EscalationAsync(tenant, handoff.ContactId);
@@ -147,7 +153,7 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         Assert.Equal((updated.CardId, 2, updated.Summary), (escalation.Notice.CardId, escalation.Notice.CardVersion, escalation.Notice.Summary));
         var entry = Assert.Single(await handoff.Contact.AllHistory(), h => h.Kind == HistoryKind.Escalated);
         Assert.Equal(2, entry.CardVersion);
-        await handoff.Contact.TickAsync();
+        Assert.Null(await handoff.Contact.EscalateIfDue(updated.CardId));
         Assert.Single(await cluster.TeamInbox(tenant).NotificationsAbout(handoff.ContactId));
     }
 

@@ -131,8 +131,8 @@ public sealed class ReplayTimesTests
                 async () => (await cluster.Grains.UserInbox(tenant, owner).NotificationsAbout(contactId)).SingleOrDefault(),
                 "the replayed card's notification in the owner's inbox");
             Assert.Equal(appendedAt, notification.Notice.At);
-            var reminder = await Wait.ForAsync(() => cluster.EscalationReminderOf(contact), "the replayed card's escalation reminder");
-            Assert.Equal((appendedAt + EscalationSla).UtcDateTime, reminder.StartAt);
+            await Wait.UntilAsync(async () => await cluster.EscalationTimeOf(tenant, contactId) == appendedAt + EscalationSla,
+                "the replayed card's escalation time in the tenant's index");
         }
         finally
         {
@@ -233,7 +233,7 @@ public sealed class ReplayTimesTests
 
     /// <summary>Everything a person can read of the contact: the sidebar with its card, the audit trail, the card's notifications and its escalation due time.</summary>
     private sealed record ContactRecord(
-        ContactSnapshot Contact, IReadOnlyList<HistoryRecord> History, IReadOnlyList<NotificationRecord> Notifications, DateTime? EscalationDueAt);
+        ContactSnapshot Contact, IReadOnlyList<HistoryRecord> History, IReadOnlyList<NotificationRecord> Notifications, DateTimeOffset? EscalationDueAt);
 
     /// <summary>
     /// Runs <paramref name="scenario"/> on a silo that writes no checkpoint, crashes it, starts another on the same store
@@ -306,8 +306,7 @@ public sealed class ReplayTimesTests
         var notifications = snapshot.Card is null
             ? []
             : await cluster.Grains.Inbox(tenant, InboxAddress.ForOwner(snapshot.OwnerUserId)).NotificationsAbout(contactId);
-        var reminder = await cluster.EscalationReminderOf(contact);
-        return new ContactRecord(snapshot, await contact.AllHistory(), notifications, reminder?.StartAt);
+        return new ContactRecord(snapshot, await contact.AllHistory(), notifications, await cluster.EscalationTimeOf(tenant, contactId));
     }
 
     private static void AssertSame(ContactRecord before, ContactRecord after)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Handoff.Grains.Contacts;
+using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
 using Handoff.Grains.Tests.Support;
 using Handoff.Storage;
@@ -56,7 +57,7 @@ public sealed class SqliteMigrationTests
             // Reminders work on the migrated file: a card raised now escalates when its SLA has passed.
             var tenant = Scenarios.NewTenantId();
             var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
-            Assert.Equal([ContactGrain.EscalationReminder], Column<string>(path, "SELECT ReminderName FROM OrleansReminders"));
+            Assert.Equal([TenantHandoffIndexGrain.EscalationReminder], Column<string>(path, "SELECT ReminderName FROM OrleansReminders"));
             cluster.Clock.Advance(TimeSpan.FromHours(4));
             var escalation = await Wait.ForAsync(
                 async () => (await cluster.Grains.Inbox(tenant, InboxAddress.Team).NotificationsAbout(handoff.ContactId)).SingleOrDefault(),

@@ -47,9 +47,9 @@ public static class JournaledIngest
     }
 
     /// <summary>
-    /// Until the tenant's index lists the contact's active card as the contact shows it, and the card's escalation
-    /// reminder is registered while it awaits escalation: those are the last effects of raising, updating and
-    /// reassigning a card, which the contact delivers in order.
+    /// Until the tenant's index lists the contact's active card as the contact shows it, with an escalation time while
+    /// the card awaits escalation: that is the last effect of raising, updating and reassigning a card, which the
+    /// contact delivers in order.
     /// </summary>
     private static Task EffectsDeliveredAsync(HandoffTestCluster cluster, IContactGrain contact, string tenantId) =>
         Wait.UntilAsync(async () =>
@@ -70,9 +70,10 @@ public static class JournaledIngest
                 return true;
             }
 
-            var indexed = (await cluster.Grains.HandoffIndex(tenantId).List(OwnerFilter.All, "", 0, IndexPageSize)).Handoffs
-                .Any(h => h.ContactId == snapshot.ContactId && h.CardId == card.CardId && h.CardVersion == card.Version && h.OwnerUserId == snapshot.OwnerUserId);
-            return indexed && (!card.ToDomain().AwaitsEscalation || await cluster.EscalationReminderOf(contact) is not null);
+            var awaitsEscalation = card.ToDomain().AwaitsEscalation;
+            return (await cluster.Grains.HandoffIndex(tenantId).List(OwnerFilter.All, "", 0, IndexPageSize)).Handoffs
+                .Any(h => h.ContactId == snapshot.ContactId && h.CardId == card.CardId && h.CardVersion == card.Version && h.OwnerUserId == snapshot.OwnerUserId
+                    && h.EscalatesAt is not null == awaitsEscalation);
         }, $"the effects of ingest on contact {contact.GetPrimaryKeyString()}");
 
 }
