@@ -106,7 +106,7 @@ public sealed class InboxOptions
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
 }
 
-/// <summary>Layout of a tenant's handoff index. Bound from configuration section "Handoff:HandoffIndex".</summary>
+/// <summary>Layout of a tenant's handoff index, and how it asks about escalations. Bound from configuration section "Handoff:HandoffIndex".</summary>
 public sealed class HandoffIndexOptions
 {
     /// <summary>

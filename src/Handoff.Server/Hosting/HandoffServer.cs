@@ -264,8 +264,8 @@ public static class HandoffServer
             });
             // Failure detection (probe timeouts, votes) is Orleans' own ClusterMembershipOptions, settable here.
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(MembershipSection));
-            // Orleans' ReminderOptions (minimum period, refresh period), settable here; the escalation reminder ticks at
-            // the minimum period until it is removed.
+            // Orleans' ReminderOptions (minimum period, refresh period), settable here; a tenant's escalation reminder
+            // ticks at the minimum period while any of its cards awaits escalation.
             silo.Configure<Orleans.Hosting.ReminderOptions>(builder.Configuration.GetSection(RemindersSection));
         });
     }

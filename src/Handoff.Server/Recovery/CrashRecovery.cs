@@ -8,7 +8,7 @@ namespace Handoff.Server.Recovery;
 
 /// <summary>
 /// Finishes what a crash interrupted. A contact writes a card transition together with the effects it owes (the
-/// notification, the index entry, the escalation reminder) and delivers them after the acknowledgement; a silo that dies
+/// notification, the index entry that also schedules the card's escalation) and delivers them after the acknowledgement; a silo that dies
 /// in between leaves them stored but undelivered, or the card in the journal only, and nothing would ask for that
 /// contact again. So after a crash this wakes every contact with events journaled within
 /// <see cref="RecoveryOptions.Window"/> before the last one: its activation replays the journal (deriving such a card

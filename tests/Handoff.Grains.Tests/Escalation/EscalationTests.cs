@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Handoff.Grains.Contacts;
+using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
 using Handoff.Grains.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Handoff.Grains.Tests.Escalation;
 
@@ -175,6 +177,35 @@ public sealed class EscalationTests(EscalationClusters clusters) : IClassFixture
         Assert.Equal(NotificationResolution.CardResolved, escalation.Resolution);
         var own = Assert.Single(await cluster.Grains.UserInbox(tenant, owner).NotificationsAbout(handoff.ContactId));
         Assert.Equal(NotificationResolution.CardResolved, own.Resolution);
+    }
+
+    [Fact]
+    public async Task A_contact_reminder_left_by_the_earlier_version_hands_the_escalation_to_the_index_and_goes()
+    {
+        var cluster = await clusters.GetAsync(StoreKind.Sqlite);
+        var tenant = Scenarios.NewTenantId();
+        var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
+        var due = handoff.Card.CreatedAt + Sla;
+        // As the earlier version left a card: the contact holds a reminder of its own, the index entry no escalation time.
+        var index = cluster.Grains.HandoffIndex(tenant);
+        var entry = (await index.List(OwnerFilter.All, "", 0, 10)).Handoffs.Single(h => h.ContactId == handoff.ContactId);
+        await index.Upsert(entry with { EscalatesAt = null });
+        var reminders = cluster.SiloServices.GetRequiredService<IReminderTable>();
+        const string earlierReminder = "escalation";
+        await reminders.UpsertRow(new ReminderEntry
+        {
+            GrainId = handoff.Contact.GetGrainId(),
+            ReminderName = earlierReminder,
+            StartAt = due.UtcDateTime,
+            Period = TimeSpan.FromMinutes(1),
+        });
+
+        await handoff.Contact.AsReference<IRemindable>().ReceiveReminder(earlierReminder, default);
+
+        Assert.Equal(due, await cluster.EscalationTimeOf(tenant, handoff.ContactId));
+        Assert.Null(await reminders.ReadRow(handoff.Contact.GetGrainId(), earlierReminder));
+        cluster.Clock.Advance(Sla);
+        Assert.Equal(handoff.Card.CardId, (await cluster.EscalationAsync(tenant, handoff.ContactId)).Notice.CardId);
     }
 
     /// <summary>A WIN contact whose card is ACTIVE; with <paramref name="pausedFirst"/>, outreach was paused before the card came.</summary>
