@@ -5,6 +5,7 @@ using Grpc.Net.Client;
 using Handoff.Protos.V1;
 using Handoff.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -100,9 +101,29 @@ public sealed class ServerHost : IAsyncDisposable
     public static Task<ServerHost> StartWithoutSharedKeyAsync(string? databasePath, params string[] settings) =>
         StartWithAsync(databasePath, null, null, settings);
 
+    /// <summary>
+    /// A port <see cref="FreePort"/> found free can be taken before the host binds it (by any process's outgoing
+    /// connection, which draws from the same ephemeral range): the host is then started again on other free ports.
+    /// </summary>
+    private const int StartAttempts = 3;
+
     private static async Task<ServerHost> StartWithAsync(string? databasePath, TestCredentials? credentials, Action<WebApplicationBuilder>? configure, string[] settings)
     {
         databasePath ??= NewDatabasePath();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(databasePath, credentials, configure, settings);
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException && attempt < StartAttempts)
+            {
+            }
+        }
+    }
+
+    private static async Task<ServerHost> StartOnFreePortsAsync(string databasePath, TestCredentials? credentials, Action<WebApplicationBuilder>? configure, string[] settings)
+    {
         int siloPort = FreePort(), gatewayPort = FreePort();
         // Settings come last: a later duplicate wins in command-line configuration, so a test's own URL replaces these.
         string[] args =
@@ -120,7 +141,18 @@ public sealed class ServerHost : IAsyncDisposable
             .. settings.Select(s => "--" + s),
         ];
         var app = HandoffServer.Build(args, configure);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // What did start (the silo, the store's lock) stops, so that another try can take the same database.
+            await app.StopAsync();
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new ServerHost(app, databasePath, credentials, settings);
     }
 
