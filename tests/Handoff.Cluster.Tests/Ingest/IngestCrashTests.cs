@@ -73,7 +73,9 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
             await sending;
         }
 
-        Assert.InRange(firstAcks.Count, 1, batches.Count - 1);
+        // Every batch may have been acknowledged before the kill landed (acknowledgements follow the journal closely):
+        // then this run caught nothing between the two, and the test runs another.
+        Assert.InRange(firstAcks.Count, 1, batches.Count);
         await using (var host = SiloProcess.StartOnSqlite("host-2", database))
         {
             await host.WaitServingAsync(StartTimeout);

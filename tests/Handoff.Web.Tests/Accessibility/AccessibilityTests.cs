@@ -23,7 +23,9 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IAsyncLifetime
         await walkthrough.RaiseCardAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(fixture.Host.PageAddress, $"?contact={Walkthrough.Contact}").ToString());
-        // The sign-in form takes the focus; typed and submitted with Enter.
+        // The sign-in form takes the focus (once its script has run: keys typed before that would be lost); typed and
+        // submitted with Enter.
+        await Expect(page.GetByLabel("User")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync("alice");
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Tab");
