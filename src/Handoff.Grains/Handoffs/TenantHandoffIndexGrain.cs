@@ -14,14 +14,12 @@ namespace Handoff.Grains.Handoffs;
 /// updates it, so it is reentrant and updates arriving together share one write (<see cref="CoalescedWrites"/>): every
 /// method reads and changes the state without awaiting, and awaits only the write. The entries are stored in parts
 /// by a hash of the contact id, and a write carries only the parts that changed.
-/// The index also keeps the tenant's escalations: each entry carries when its card escalates, and when that time comes
-/// the index asks the contact, which decides (<see cref="Contacts.IContactGrain.EscalateIfDue"/>). A timer waits for
-/// the earliest time while the index is active; one durable reminder per tenant, held while any card awaits
-/// escalation, brings the index back after a deactivation or a crash. A reminder per card would cost a write per card
-/// raised and another when it is acted on; the entry the card writes anyway carries the time instead.
+/// The index also keeps the tenant's escalations (<see cref="TenantEscalations"/>): each entry carries when its card
+/// escalates. A reminder per card would cost a write per card raised and another when it is acted on; the entry the
+/// card writes anyway carries the time instead, and one reminder per tenant brings the index back after a crash.
 /// </summary>
 [Reentrant]
-public sealed partial class TenantHandoffIndexGrain(
+public sealed class TenantHandoffIndexGrain(
     [PersistentState("handoff-index", StorageNames.Handoff)] IPersistentState<TenantHandoffIndexState> store,
     [FromKeyedServices(StorageNames.Handoff)] IGrainStorage storage,
     IOptions<HandoffIndexOptions> options,
@@ -31,16 +29,9 @@ public sealed partial class TenantHandoffIndexGrain(
     : Grain, ITenantHandoffIndexGrain, IRemindable
 {
     /// <summary>The tenant's one reminder: it ticks while any card awaits escalation.</summary>
-    public const string EscalationReminder = "escalations";
+    public const string EscalationReminder = TenantEscalations.ReminderName;
 
-    /// <summary>The reminder's period when Orleans' minimum reminder period is not set.</summary>
-    private static readonly TimeSpan FallbackReminderPeriod = TimeSpan.FromMinutes(1);
-
-    private readonly EscalationSchedule escalations = new();
-    private readonly SemaphoreSlim reminderChange = new(1, 1);
-    private IGrainTimer? nextEscalation;
-    private DateTimeOffset? nextEscalationAt;
-    private bool reminderRegistered;
+    private TenantEscalations escalations = null!;
 
     /// <summary>Active cards by part, then by contact id, so that writing a part copies only its own.</summary>
     private readonly Dictionary<long, Dictionary<string, ActiveHandoffEntry>> byPart = [];
@@ -52,6 +43,8 @@ public sealed partial class TenantHandoffIndexGrain(
     {
         parts = new StateParts<HandoffIndexPart>(storage, "handoff-index-part", this.GetGrainId());
         writes = new CoalescedWrites(WriteChangesAsync);
+        var period = reminderOptions.Value.MinimumReminderPeriod;
+        escalations = new TenantEscalations(this, GrainFactory, this.GetPrimaryKeyString(), time, options.Value, period, EntryOf, StoreAsync, logger);
         var head = store.State;
         var numbers = Enumerable.Range(0, head.Parts).Select(part => (long)part).ToList();
         foreach (var stored in await parts.ReadManyAsync(numbers, options.Value.ActivationReadConcurrency))
@@ -73,14 +66,22 @@ public sealed partial class TenantHandoffIndexGrain(
             headChanged = true;
         }
 
-        reminderRegistered = await this.GetReminder(EscalationReminder) is not null;
-        await KeepReminderAsync(dropWhenIdle: false);
-        ArmTimer();
+        await escalations.StartAsync();
     }
 
     private long PartOf(string contactId) => (long)(Fnv64.Of(contactId) % (ulong)store.State.Parts);
 
     private void Changed(string contactId) => parts.MarkChanged(PartOf(contactId));
+
+    private ActiveHandoffEntry? EntryOf(string contactId) => TryGet(contactId, out var entry) ? entry : null;
+
+    /// <summary>Puts the entry and writes it; for the escalations, which clear an entry's time.</summary>
+    private Task StoreAsync(ActiveHandoffEntry entry)
+    {
+        Put(entry);
+        Changed(entry.ContactId);
+        return writes.WriteAsync();
+    }
 
     private bool TryGet(string contactId, out ActiveHandoffEntry entry)
     {
@@ -97,7 +98,7 @@ public sealed partial class TenantHandoffIndexGrain(
         }
 
         entries[entry.ContactId] = entry;
-        escalations.Set(entry.ContactId, entry.EscalatesAt);
+        escalations.Schedule(entry.ContactId, entry.EscalatesAt);
     }
 
     private void Drop(string contactId)
@@ -107,7 +108,7 @@ public sealed partial class TenantHandoffIndexGrain(
             entries.Remove(contactId);
         }
 
-        escalations.Remove(contactId);
+        escalations.Unschedule(contactId);
     }
 
     /// <summary>The changed parts, then the head (only when the layout is first written).</summary>
@@ -136,9 +137,9 @@ public sealed partial class TenantHandoffIndexGrain(
 
         Put(entry);
         Changed(entry.ContactId);
-        ArmTimer();
+        escalations.Rearm();
         await writes.WriteAsync();
-        await KeepReminderAsync(dropWhenIdle: false);
+        await escalations.KeepReminderAsync(dropWhenIdle: false);
     }
 
     async Task ITenantHandoffIndexGrain.Remove(string contactId, string cardId)
@@ -147,7 +148,7 @@ public sealed partial class TenantHandoffIndexGrain(
         {
             Drop(contactId);
             Changed(contactId);
-            ArmTimer();
+            escalations.Rearm();
             await writes.WriteAsync();
         }
         else
@@ -178,125 +179,6 @@ public sealed partial class TenantHandoffIndexGrain(
         return Task.FromResult(new ActiveHandoffPage(matching, more ? offset + pageSize : 0));
     }
 
-    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName != EscalationReminder)
-        {
-            return;
-        }
-
-        await EscalateDueAsync();
-        await KeepReminderAsync(dropWhenIdle: true);
-    }
-
-    /// <summary>A timer for the earliest escalation time, replacing one for another time; none when nothing awaits.</summary>
-    private void ArmTimer()
-    {
-        var earliest = escalations.Earliest;
-        if (earliest == nextEscalationAt)
-        {
-            return;
-        }
-
-        nextEscalation?.Dispose();
-        nextEscalation = null;
-        nextEscalationAt = earliest;
-        if (earliest is { } at)
-        {
-            var wait = at - time.GetUtcNow();
-            nextEscalation = this.RegisterGrainTimer(_ => EscalateDueAsync(),
-                new GrainTimerCreationOptions(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = false });
-        }
-    }
-
-    /// <summary>Asks the contacts whose escalation time has come, a few at a time; each decides by its own clock.</summary>
-    private async Task EscalateDueAsync()
-    {
-        nextEscalation?.Dispose();
-        nextEscalation = null;
-        nextEscalationAt = null;
-        var due = escalations.TakeDue(time.GetUtcNow());
-        var atOnce = options.Value.EscalationConcurrency;
-        for (var first = 0; first < due.Count; first += atOnce)
-        {
-            await Task.WhenAll(due.Skip(first).Take(atOnce).Select(AskContactAsync));
-        }
-
-        ArmTimer();
-    }
-
-    private async Task AskContactAsync(string contactId)
-    {
-        if (!TryGet(contactId, out var asked) || asked.EscalatesAt is null)
-        {
-            return;
-        }
-
-        DateTimeOffset? askAgainAt;
-        try
-        {
-            askAgainAt = await GrainFactory.Contact(this.GetPrimaryKeyString(), contactId).EscalateIfDue(asked.CardId);
-        }
-        catch (Exception e)
-        {
-            LogEscalationFailed(e, contactId, options.Value.EscalationRetryDelay);
-            askAgainAt = time.GetUtcNow() + options.Value.EscalationRetryDelay;
-        }
-
-        // Meanwhile the contact may have sent its entry anew (escalated, acted on, resolved, a new card): that one holds.
-        if (!TryGet(contactId, out var current) || current.CardId != asked.CardId || current.EscalatesAt is null)
-        {
-            return;
-        }
-
-        if (askAgainAt is { } at)
-        {
-            escalations.Set(contactId, at);
-            return;
-        }
-
-        Put(current with { EscalatesAt = null });
-        Changed(contactId);
-        await writes.WriteAsync();
-    }
-
-    /// <summary>
-    /// The reminder held while any card awaits escalation: registered when one does, removed (only at a tick, so that
-    /// a tenant between cards does not register it again and again) when none does. One change at a time.
-    /// </summary>
-    private async Task KeepReminderAsync(bool dropWhenIdle)
-    {
-        if (reminderRegistered != escalations.IsEmpty)
-        {
-            return;
-        }
-
-        await reminderChange.WaitAsync();
-        try
-        {
-            if (!escalations.IsEmpty && !reminderRegistered)
-            {
-                var minimum = reminderOptions.Value.MinimumReminderPeriod;
-                var period = minimum > TimeSpan.Zero ? minimum : FallbackReminderPeriod;
-                await this.RegisterOrUpdateReminder(EscalationReminder, period, period);
-                reminderRegistered = true;
-            }
-            else if (escalations.IsEmpty && reminderRegistered && dropWhenIdle)
-            {
-                if (await this.GetReminder(EscalationReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                reminderRegistered = false;
-            }
-        }
-        finally
-        {
-            reminderChange.Release();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking contact {ContactId} to escalate its card failed; asking again in {Delay}.")]
-    private partial void LogEscalationFailed(Exception exception, string contactId, TimeSpan delay);
+    Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == EscalationReminder ? escalations.TickAsync() : Task.CompletedTask;
 }
