@@ -63,6 +63,11 @@ public sealed class TestTenant(ServerHost host, string? id = null)
         var card = (await GetContactAsync(contactId)).Card;
         Assert.True(card is not null, $"The rising buyer {contactId} raised no card.");
         Assert.Equal(CardStatus.Active, card.Status);
+        // The tenant's list of active handoffs hears of the card after the acknowledgement, from the contact's outbox.
+        await Wait.UntilAsync(
+            async () => (await Host.Handoffs.ListActiveHandoffsAsync(new ListActiveHandoffsRequest { TenantId = Id, PageSize = 500 })).Handoffs
+                .Any(h => h.ContactId == contactId && h.CardId == card.CardId),
+            $"the tenant's list of active handoffs showing {contactId}'s card");
         return new RaisedCard(contactId, card);
     }
 
