@@ -330,6 +330,6 @@ public sealed partial class ContactGrain(
     /// <summary>The contact as this activation holds it (ahead of the stored copy between checkpoints).</summary>
     private ContactState State => model.State;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the card's escalation on activation failed; the escalation reminder will try again.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the card's escalation on activation failed; the tenant's handoff index will ask again at its time.")]
     private partial void LogEscalationCatchUpFailed(Exception exception);
 }
