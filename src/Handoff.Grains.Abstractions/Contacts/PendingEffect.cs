@@ -4,9 +4,9 @@ using Handoff.Grains.Notifications;
 namespace Handoff.Grains.Contacts;
 
 /// <summary>
-/// Work a contact owes to other grains (inboxes, the tenant index) and to the reminder service (the escalation
-/// reminder). Stored with the state change that caused it and removed only once done, so a crash between the two
-/// never loses a notification or a reminder (an outbox). Every effect is idempotent at its receiver, so replaying one
+/// Work a contact owes to other grains (inboxes, the tenant index, whose entry carries the card's escalation time).
+/// Stored with the state change that caused it and removed only once done, so a crash between the two never loses a
+/// notification or an index entry (an outbox). Every effect is idempotent at its receiver, so replaying one
 /// after a crash is safe.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("handoff.PendingEffect")]

@@ -13,7 +13,7 @@ namespace Handoff.Grains.Contacts;
 /// One contact's state and the domain types its rules work on (<see cref="HandoffCard"/>, <see cref="OutreachQueue"/>,
 /// the audit trail, the event ids seen, the event window), with the changes both <see cref="ContactIngest"/> and
 /// <see cref="ContactActions"/> make: the audit trail, holds on the outbound queue, the card's notification, owner and
-/// escalation reminder. Every change other grains must learn of is queued in <see cref="ContactState.PendingEffects"/>,
+/// index entry (which carries its escalation time). Every change other grains must learn of is queued in <see cref="ContactState.PendingEffects"/>,
 /// in the same state write. No I/O here: the grain loads, calls, saves and delivers.
 /// </summary>
 internal sealed class ContactModel(ContactState state, string tenantId, string contactId, HandoffEngine engine)
