@@ -88,11 +88,8 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         if (update.DisplayName is { } name && name != State.DisplayName)
         {
             State.DisplayName = name;
-            if (model.ActiveCard is { } active)
-            {
-                // The tenant's list of active handoffs shows the contact's name.
-                State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, active)));
-            }
+            // The tenant's list of active handoffs shows the contact's name.
+            model.IndexActiveCard();
         }
 
         if (update.Stage is { } stage)
@@ -209,7 +206,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         model.AddHistory(HistoryKind.CardRaised, ContactModel.SystemActor, now,
             $"Handoff raised for {DescribeReasons(card.Reasons)} at score {card.ScoreAtRaise} ({Domain.Text.ValueWording.Trend(card.TrendAtRaise).Word}).");
         model.PlaceCardNotification(card, now);
-        State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, card)));
+        model.IndexActiveCard();
         model.RefreshHolds();
         model.RequestModelSummary(card, facts);
     }
@@ -226,7 +223,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         State.Card = card;
         model.AddHistory(HistoryKind.CardUpdated, ContactModel.SystemActor, now, $"New reason on the card: {DescribeReasons(added.Select(f => f.Reason))}.");
         State.PendingEffects.Add(new DeliverNotification(State.CardInbox ?? InboxAddress.ForOwner(State.OwnerUserId), model.Notices.Notice(State, card, State.CardDeliveryId)));
-        State.PendingEffects.Add(new IndexActiveHandoff(model.Notices.IndexEntry(State, card)));
+        model.IndexActiveCard();
         model.RequestModelSummary(card, facts);
     }
 

@@ -213,7 +213,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             var oldInbox = State.CardInbox ?? InboxAddress.ForOwner(previous);
             State.PendingEffects.Add(new ResolveNotification(oldInbox, card.CardId, NotificationResolution.Reassigned, now));
             PlaceCardNotification(card, now);
-            State.PendingEffects.Add(new IndexActiveHandoff(Notices.IndexEntry(State, card)));
+            IndexActiveCard();
         }
 
         static string Describe(string owner) => owner.Length == 0 ? "nobody" : owner;
