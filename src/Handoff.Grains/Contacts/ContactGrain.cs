@@ -11,14 +11,11 @@ using Orleans.Storage;
 namespace Handoff.Grains.Contacts;
 
 /// <summary>
-/// Loads the contact, applies each change through <see cref="ContactIngest"/> or <see cref="ContactActions"/> (both
-/// working on the <see cref="ContactModel"/>), stores it and delivers the effects the change queued. Ingested events
-/// are durable in the event journal before they reach the grain, so applying them only changes memory:
-/// <see cref="ContactCheckpoints"/> writes the state later (a card transition right after the call), and an activation
-/// replays the journal since its checkpoint, card transitions included. What a person did (an action, a profile change,
-/// a summary) is stored before the call returns. A failed write abandons the activation: its memory is ahead of storage, and the next
-/// activation rebuilds it from the stored state and the journal. <see cref="EffectDelivery"/> delivers what a change
-/// owes other grains; a card left ACTIVE past its SLA is escalated when the tenant's index, which keeps the tenant's
+/// The contact's activation: loads it, replays the journal since its checkpoint, and routes each call to its
+/// collaborators. <see cref="ContactIngest"/> and <see cref="ContactActions"/> change the <see cref="ContactModel"/>;
+/// <see cref="ContactChanges"/> lands each change (journaled events in memory, a person's change stored before the call
+/// returns); <see cref="ContactCheckpoints"/> writes the state; <see cref="EffectDelivery"/> delivers what a change owes
+/// other grains. A card left ACTIVE past its SLA is escalated when the tenant's index, which keeps the tenant's
 /// escalation times, asks (<see cref="IContactGrain.EscalateIfDue"/>).
 /// </summary>
 public sealed partial class ContactGrain(
@@ -41,10 +38,9 @@ public sealed partial class ContactGrain(
     private string tenantId = "";
     private string contactId = "";
     private ContactCheckpoints checkpoints = null!;
-    private SeenSegments seenSegments = null!;
     private EffectDelivery effects = null!;
-    private CardTransitionReport report = null!;
     private CardSummaryReplacement summaries = null!;
+    private ContactChanges changes = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -53,10 +49,11 @@ public sealed partial class ContactGrain(
         ingest = new ContactIngest(model, contactId, engine);
         actions = new ContactActions(model, contactId, engine);
         summaries = new CardSummaryReplacement(model);
-        seenSegments = new SeenSegments(new StateParts<SeenSegment>(storage, SeenSegmentStateName, this.GetGrainId()), model, engine.Contacts);
+        var seenSegments = new SeenSegments(new StateParts<SeenSegment>(storage, SeenSegmentStateName, this.GetGrainId()), model, engine.Contacts);
         checkpoints = new ContactCheckpoints(this, store, model, seenSegments, checkpointThrottle, copier, time, engine.Contacts, logger);
         effects = new EffectDelivery(this, GrainFactory, tenantId, model, checkpoints, engine.Contacts, logger);
-        report = new CardTransitionReport(cardMetrics, tenantId, contactId, logger);
+        var report = new CardTransitionReport(cardMetrics, tenantId, contactId, logger);
+        changes = new ContactChanges(model, ingest, seenSegments, checkpoints, effects, report, time);
         // A previous activation may have stored a change but not finished telling the inboxes.
         await effects.DeliverAsync();
 
@@ -78,7 +75,7 @@ public sealed partial class ContactGrain(
         var events = await journal.ReadContactAsync(tenantId, contactId, since, cancellationToken);
         if (events.Count > 0)
         {
-            await ApplyAsync(events);
+            await changes.ApplyJournaledAsync(events);
         }
     }
 
@@ -93,7 +90,7 @@ public sealed partial class ContactGrain(
             await this.UnregisterReminder(earlier);
         }
 
-        await ChangeAsync(() => ValueTask.FromResult(model.IndexActiveCard()));
+        await changes.RunAsync(model.IndexActiveCard);
     }
 
     async Task<DateTimeOffset?> IContactGrain.EscalateIfDue(string cardId)
@@ -110,7 +107,7 @@ public sealed partial class ContactGrain(
             return due;
         }
 
-        await ChangeAsync(() => ValueTask.FromResult(actions.Escalate(now)));
+        await changes.RunAsync(() => actions.Escalate(now));
         return null;
     }
 
@@ -128,7 +125,7 @@ public sealed partial class ContactGrain(
         try
         {
             var now = time.GetUtcNow();
-            await ChangeAsync(() => ValueTask.FromResult(actions.Escalate(now)));
+            await changes.RunAsync(() => actions.Escalate(now));
         }
         catch (Exception e)
         {
@@ -151,7 +148,7 @@ public sealed partial class ContactGrain(
     async Task<ContactSnapshot> IContactGrain.Upsert(ProfileUpdate update)
     {
         var now = time.GetUtcNow();
-        await ChangeAsync(async () =>
+        await changes.RunAsync(async () =>
         {
             await ingest.UpsertAsync(update, now, CancellationToken.None);
             return true;
@@ -159,58 +156,12 @@ public sealed partial class ContactGrain(
         return model.Snapshot(now);
     }
 
-    Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => ApplyAsync(events);
-
-    /// <summary>
-    /// Applies journaled events in memory, as of their append times, not this grain's clock: a replay after a crash
-    /// then derives the same contact, audit times and card ids included. Nothing is written before returning: the
-    /// journal holds what the batch changed. A card transition starts its write as the call returns, so that a crash can
-    /// only lose it in that write's few milliseconds, and then the next activation (woken by crash recovery) derives the
-    /// same card again and delivers its effects under the same delivery ids, which their receivers already hold. The
-    /// ingest pipeline does not wait for the effects either (delivery never throws; it retries): a batch must not wait
-    /// for a tenant's busy inbox.
-    /// </summary>
-    private async Task ApplyAsync(IReadOnlyList<StoredEvent> events)
-    {
-        await seenSegments.EnsureLoadedForAsync(events);
-        var cardBefore = State.Card;
-        IngestOutcome outcome;
-        try
-        {
-            outcome = await ingest.IngestAsync(events, time.GetUtcNow(), CancellationToken.None);
-        }
-        catch
-        {
-            checkpoints.Abandon();
-            throw;
-        }
-
-        if (outcome.Accepted == 0)
-        {
-            return;
-        }
-
-        checkpoints.Changed();
-        if (ReferenceEquals(cardBefore, State.Card))
-        {
-            checkpoints.Schedule();
-        }
-        else
-        {
-            checkpoints.StoreInBackground();
-        }
-
-        report.Report(cardBefore, State.Card);
-        if (State.PendingEffects.Count > 0)
-        {
-            _ = effects.DeliverAsync();
-        }
-    }
+    Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => changes.ApplyJournaledAsync(events);
 
     async Task<bool> IContactGrain.ReplaceSummary(string cardId, int cardVersion, string summary, SummaryWriterKind writer, DateTimeOffset writtenAt)
     {
         var replaced = false;
-        await ChangeAsync(() => ValueTask.FromResult(replaced = summaries.Replace(cardId, cardVersion, summary, writer, writtenAt, time.GetUtcNow())));
+        await changes.RunAsync(() => replaced = summaries.Replace(cardId, cardVersion, summary, writer, writtenAt, time.GetUtcNow()));
         return replaced;
     }
 
@@ -239,10 +190,10 @@ public sealed partial class ContactGrain(
     {
         EnsureExists();
         OutreachMessageState? queued = null;
-        await ChangeAsync(() =>
+        await changes.RunAsync(() =>
         {
             (queued, var changed) = model.QueueMessage(message, time.GetUtcNow());
-            return ValueTask.FromResult(changed);
+            return changed;
         });
         return queued!;
     }
@@ -264,10 +215,10 @@ public sealed partial class ContactGrain(
         EnsureExists();
         IReadOnlyList<OutreachMessageState> claimed = [];
         // Stored before returning: a message handed out is never handed out again, even after a crash.
-        await ChangeAsync(() =>
+        await changes.RunAsync(() =>
         {
             claimed = model.ClaimDue(max, time.GetUtcNow());
-            return ValueTask.FromResult(claimed.Count > 0);
+            return claimed.Count > 0;
         });
         return claimed;
     }
@@ -276,7 +227,7 @@ public sealed partial class ContactGrain(
     {
         EnsureExists();
         var now = time.GetUtcNow();
-        await ChangeAsync(() => ValueTask.FromResult(action(now)));
+        await changes.RunAsync(() => action(now));
         return model.Snapshot(now);
     }
 
@@ -285,45 +236,6 @@ public sealed partial class ContactGrain(
         if (!State.Exists)
         {
             throw new ContactNotFoundException(contactId);
-        }
-    }
-
-    /// <summary>
-    /// Runs one change and stores it when it changed anything. Any failure after the state was touched abandons the
-    /// activation; the rule violations below are thrown before anything is touched.
-    /// </summary>
-    private async Task ChangeAsync(Func<ValueTask<bool>> change)
-    {
-        var cardBefore = State.Card;
-        bool changed;
-        try
-        {
-            changed = await change();
-        }
-        catch (Exception e) when (e is not (StaleCardException or ContactNotFoundException or OutboxFullException))
-        {
-            checkpoints.Abandon();
-            throw;
-        }
-
-        if (changed)
-        {
-            await CommitAsync();
-            report.Report(cardBefore, State.Card);
-        }
-    }
-
-    /// <summary>
-    /// Stores the change, then delivers what it owes other grains before returning (a person's action shows in the
-    /// inbox when the call returns). Delivery failures are retried later, never surfaced: the change is already durable.
-    /// </summary>
-    private async Task CommitAsync()
-    {
-        checkpoints.Changed();
-        await checkpoints.StoreAsync();
-        if (State.PendingEffects.Count > 0)
-        {
-            await effects.DeliverAsync();
         }
     }
 
