@@ -2,7 +2,8 @@ using Handoff.Grains;
 using Handoff.Grains.Journal;
 using Handoff.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Handoff.Testing;
 
@@ -16,8 +17,8 @@ public static class MemoryStorage
     {
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<IEventJournal, MemoryEventJournal>();
-        silo.AddMemoryGrainStorage(StorageNames.Handoff);
-        // The same serializer as the durable stores, so that the baseline differs from them only in the store.
-        return silo.UseHandoffStateFormat<MemoryGrainStorageOptions>(StorageNames.Handoff);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) =>
+            new ProcessMemoryGrainStorage(new BinaryStateSerializer(services.GetRequiredService<Serializer>())));
+        return silo;
     }
 }
