@@ -57,7 +57,10 @@ public sealed class SqliteMigrationTests
             // Reminders work on the migrated file: a card raised now escalates when its SLA has passed.
             var tenant = Scenarios.NewTenantId();
             var handoff = await Scenarios.RaiseHandoffAsync(cluster, cluster.Clock.GetUtcNow(), tenant, Scenarios.NewUserId("owner"));
-            Assert.Equal([TenantHandoffIndexGrain.EscalationReminder], Column<string>(path, "SELECT ReminderName FROM OrleansReminders"));
+            // The index hears of the card after the acknowledgement, and then registers its reminder.
+            await Wait.UntilAsync(
+                () => Column<string>(path, "SELECT ReminderName FROM OrleansReminders").SequenceEqual([TenantHandoffIndexGrain.EscalationReminder]),
+                () => $"the tenant's escalation reminder; the table holds [{string.Join(", ", Column<string>(path, "SELECT ReminderName FROM OrleansReminders"))}]");
             cluster.Clock.Advance(TimeSpan.FromHours(4));
             var escalation = await Wait.ForAsync(
                 async () => (await cluster.Grains.Inbox(tenant, InboxAddress.Team).NotificationsAbout(handoff.ContactId)).SingleOrDefault(),
