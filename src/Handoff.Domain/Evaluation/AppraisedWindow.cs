@@ -10,6 +10,7 @@ namespace Handoff.Domain.Evaluation;
 /// </summary>
 public sealed class AppraisedWindow
 {
+    private const int InitialCapacity = 4;
     private readonly List<AppraisedEvent> items;
     private readonly ScoringOptions options;
     private List<EngagementEvent>? events;
@@ -18,7 +19,7 @@ public sealed class AppraisedWindow
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
-        items = new List<AppraisedEvent>(options.MaxRecentEvents + 1);
+        items = [];
     }
 
     public int Count => items.Count;
@@ -55,6 +56,14 @@ public sealed class AppraisedWindow
         while (at > 0 && Compare(items[at - 1].Event, e.Event) > 0)
         {
             at--;
+        }
+
+        // Most contacts hold a few events: the array grows with the window up to the bound and one arriving, rather
+        // than List's doubling past it (a batch may go beyond the bound until Trim; List's own growth takes that).
+        var grown = Math.Min(Math.Max(InitialCapacity, items.Capacity * 2), options.MaxRecentEvents + 1);
+        if (items.Count == items.Capacity && grown > items.Count)
+        {
+            items.Capacity = grown;
         }
 
         items.Insert(at, e);

@@ -167,9 +167,19 @@ internal sealed partial class ContactCheckpoints
         await seenSegments.PrepareForWriteAsync(now);
         model.PrepareForWrite(now);
         // The provider serializes the state off the grain's thread, while effect delivery and the next calls go on
-        // changing it: it writes a copy taken here, in one piece.
+        // changing it: it writes a copy taken here, in one piece. The copy and the stored form of the window go as soon
+        // as the write is done, so that they die young instead of outliving the next garbage collections.
         store.State = copier.Copy(model.State);
-        await store.WriteStateAsync();
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        finally
+        {
+            store.State = model.State;
+            model.ReleaseStoredForms();
+        }
+
         savedVersion = writing;
     }
 

@@ -30,8 +30,9 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     /// <summary>
     /// The recent-event window, the one the contact works on, each event with its appraisal;
-    /// <see cref="ContactState.RecentEvents"/> is its stored copy, written from it by <see cref="PrepareForWrite"/>. Mapped
-    /// and appraised from the stored copy once per activation, when first needed; kept up to date in place afterwards.
+    /// <see cref="ContactState.RecentEvents"/> is its stored form, built from it by <see cref="PrepareForWrite"/> for a
+    /// write and let go after it. Mapped and appraised from the stored form once per activation, when first needed
+    /// (the stored form then goes); kept up to date in place afterwards.
     /// </summary>
     private AppraisedWindow? window;
 
@@ -121,6 +122,18 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         State.CheckpointedAt = now;
     }
 
+    /// <summary>
+    /// Lets go of the stored form of what the activation keeps in a working form (the event window), once it is written:
+    /// the working form is the one kept up to date, and <see cref="PrepareForWrite"/> builds the stored form again.
+    /// </summary>
+    public void ReleaseStoredForms()
+    {
+        if (window is not null)
+        {
+            State.RecentEvents = [];
+        }
+    }
+
     private AppraisedWindow LoadWindow()
     {
         var loaded = new AppraisedWindow(engine.Scoring);
@@ -129,6 +142,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
             loaded.Add(engine.Appraiser.Appraise(e.ToDomain()));
         }
 
+        State.RecentEvents = [];
         return loaded;
     }
 
