@@ -22,9 +22,15 @@ public static class AppendBatches
         }
 
         var first = appendedAtOf(items[0]);
-        if (items.All(i => appendedAtOf(i) == first))
+        var oneBatch = true;
+        for (var i = 1; i < items.Count && oneBatch; i++)
         {
-            // The live path's usual call: one batch.
+            oneBatch = appendedAtOf(items[i]) == first;
+        }
+
+        if (oneBatch)
+        {
+            // The live path's usual call, once per contact per batch: no grouping.
             return [(first ?? now, items)];
         }
 

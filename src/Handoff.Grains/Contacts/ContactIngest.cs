@@ -27,23 +27,40 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
     public async ValueTask<IngestOutcome> IngestAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var accepted = 0;
-        foreach (var (appendedAt, batch) in AppendBatches.Of(events, e => e.AppendedAt, now))
+        var batches = AppendBatches.Of(events, AppendedAtOf, now);
+        for (var i = 0; i < batches.Count; i++)
         {
-            accepted += await IngestBatchAsync(batch, appendedAt, cancellationToken);
+            accepted += await IngestBatchAsync(batches[i].Items, batches[i].AppendedAt, cancellationToken);
         }
 
         return new IngestOutcome(accepted, events.Count - accepted);
     }
 
+    private static DateTimeOffset? AppendedAtOf(StoredEvent e) => e.AppendedAt;
+
     /// <summary>Applies one batch's events whose ids were not seen before, as of its append time; returns how many were new.</summary>
     private async ValueTask<int> IngestBatchAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset appendedAt, CancellationToken cancellationToken)
     {
         var fresh = new List<StoredEvent>(events.Count);
-        foreach (var e in events)
+        List<StoredEvent>? profileFacts = null;
+        var latest = DateTimeOffset.MinValue;
+        for (var i = 0; i < events.Count; i++)
         {
-            if (model.Seen.TryRemember(e.EventId, e.OccurredAt))
+            var e = events[i];
+            if (!model.Seen.TryRemember(e.EventId, e.OccurredAt))
             {
-                fresh.Add(e);
+                continue;
+            }
+
+            fresh.Add(e);
+            if (e.OccurredAt > latest)
+            {
+                latest = e.OccurredAt;
+            }
+
+            if (IsProfileFact(e.Type))
+            {
+                (profileFacts ??= []).Add(e);
             }
         }
 
@@ -58,9 +75,19 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
             State.NewestOpenSeenAppendedAt = appendedAt;
         }
 
-        foreach (var e in fresh.OrderBy(e => e.OccurredAt))
+        if (profileFacts is not null)
         {
-            ApplyProfileFacts(e, appendedAt);
+            // In the order they occurred (a stable sort: facts of the same moment keep the batch's order); few batches carry any.
+            foreach (var e in profileFacts.Count == 1 ? (IEnumerable<StoredEvent>)profileFacts : profileFacts.OrderBy(e => e.OccurredAt))
+            {
+                ApplyProfileFact(e, appendedAt);
+            }
+        }
+
+        // Never back: a batch journaled before the contact's latest change may reach it after that change.
+        if (appendedAt > State.UpdatedAt)
+        {
+            State.UpdatedAt = appendedAt;
         }
 
         // Each new event is appraised once, here, and inserted where it belongs; no event already kept is read again.
@@ -71,14 +98,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         }
 
         window.Trim(appendedAt);
-        var latest = fresh.Max(e => e.OccurredAt);
-        State.Engagement = State.Engagement with
-        {
-            TotalEventCount = State.Engagement.TotalEventCount + fresh.Count,
-            LastEventAt = State.Engagement.LastEventAt is { } last && last > latest ? last : latest,
-        };
-
-        await EvaluateAsync(appendedAt, cancellationToken);
+        await EvaluateAsync(appendedAt, new NewEvents(fresh.Count, latest), cancellationToken);
         return fresh.Count;
     }
 
@@ -114,7 +134,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         if (model.Window.Count > 0)
         {
             // A phase or stage change can make a reason fire (BUYING_SIGNALS needs the WIN phase).
-            await EvaluateAsync(now, cancellationToken);
+            await EvaluateAsync(now, NewEvents.None, cancellationToken);
         }
     }
 
@@ -123,7 +143,11 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
     /// contact records of it (the audit trail, the card) is dated <paramref name="appendedAt"/>, when Handoff learned of
     /// the event; the event's own time orders the facts.
     /// </summary>
-    private void ApplyProfileFacts(StoredEvent e, DateTimeOffset appendedAt)
+    /// <summary>The kinds of event that change the contact's profile (<see cref="ApplyProfileFact"/>).</summary>
+    private static bool IsProfileFact(EventType type) =>
+        type is EventType.StageChanged or EventType.PhaseChanged or EventType.OwnerChanged or EventType.Unsubscribed;
+
+    private void ApplyProfileFact(StoredEvent e, DateTimeOffset appendedAt)
     {
         switch (e.Type)
         {
@@ -150,21 +174,30 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
                 break;
         }
 
-        // Never back: a batch journaled before the contact's latest change may reach it after that change.
-        if (appendedAt > State.UpdatedAt)
-        {
-            State.UpdatedAt = appendedAt;
-        }
-
         static bool IsNewer(DateTimeOffset at, DateTimeOffset? known) => known is null || at >= known;
     }
 
-    private async ValueTask EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>What a batch added to the contact's counts: how many new events, and the latest time among them.</summary>
+    private readonly record struct NewEvents(int Count, DateTimeOffset Latest)
+    {
+        public static NewEvents None => new(0, DateTimeOffset.MinValue);
+    }
+
+    private async ValueTask EvaluateAsync(DateTimeOffset now, NewEvents added, CancellationToken cancellationToken)
     {
         var window = model.Window;
         var assessment = engine.Assessor.Assess(window, now);
         var profile = Profile();
-        var activeReasons = model.ActiveCard is { } active ? active.Reasons.Select(r => r.Reason).ToList() : null;
+        List<HandoffReason>? activeReasons = null;
+        if (model.ActiveCard is { } active)
+        {
+            activeReasons = new List<HandoffReason>(active.Reasons.Count);
+            foreach (var reason in active.Reasons)
+            {
+                activeReasons.Add(reason.Reason);
+            }
+        }
+
         var findings = engine.WindowTriggers.Evaluate(profile, window, assessment, now, State.LastResumedAt, activeReasons);
         var cooldown = State.LastResumedAt is { } resumedAt ? new ResolvedCardCooldown(State.LastResumedReasons, resumedAt) : null;
         var decision = engine.CardRules.Decide(new CardDecisionInput(activeReasons, cooldown, State.Unsubscribed, findings, now));
@@ -181,8 +214,11 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         }
 
         var card = model.ActiveCard;
-        State.Engagement = State.Engagement with
+        var engagement = State.Engagement;
+        State.Engagement = engagement with
         {
+            TotalEventCount = engagement.TotalEventCount + added.Count,
+            LastEventAt = added.Count > 0 && (engagement.LastEventAt is not { } last || last <= added.Latest) ? added.Latest : engagement.LastEventAt,
             Score = assessment.Score,
             Trend = assessment.Trend,
             TrendDelta = assessment.TrendDelta,
