@@ -138,15 +138,15 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         }
     }
 
+    /// <summary>The kinds of event that change the contact's profile (<see cref="ApplyProfileFact"/>).</summary>
+    private static bool IsProfileFact(EventType type) =>
+        type is EventType.StageChanged or EventType.PhaseChanged or EventType.OwnerChanged or EventType.Unsubscribed;
+
     /// <summary>
     /// Stage, phase, owner and unsubscribe events change the profile unless a newer fact is already known. What the
     /// contact records of it (the audit trail, the card) is dated <paramref name="appendedAt"/>, when Handoff learned of
     /// the event; the event's own time orders the facts.
     /// </summary>
-    /// <summary>The kinds of event that change the contact's profile (<see cref="ApplyProfileFact"/>).</summary>
-    private static bool IsProfileFact(EventType type) =>
-        type is EventType.StageChanged or EventType.PhaseChanged or EventType.OwnerChanged or EventType.Unsubscribed;
-
     private void ApplyProfileFact(StoredEvent e, DateTimeOffset appendedAt)
     {
         switch (e.Type)
