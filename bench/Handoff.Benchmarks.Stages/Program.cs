@@ -71,7 +71,7 @@ try
                         throw new InvalidOperationException($"Event {e.EventId} is not valid.");
                     }
 
-                    list.Add(new JournalEntry(e.ContactId, e.ToStored()));
+                    list.Add(new JournalEntry(e.ContactId, e.ToStored(now)));
                 }
             }
         });

@@ -64,10 +64,14 @@ public static class JournalAnswers
 
     /// <summary>
     /// The event as the contact applies it: as of its append time, which is the earlier append's when the journal held
-    /// it already (an earlier try), since that is the time a replay of the journal reads.
+    /// it already (an earlier try), since that is the time a replay of the journal reads. An event already stamped
+    /// with that time is the event itself.
     /// </summary>
-    public static StoredEvent AsJournaled(JournalHolder? holder, StoredEvent e, DateTimeOffset appendedAt) =>
-        e with { AppendedAt = holder?.AppendedAt ?? appendedAt };
+    public static StoredEvent AsJournaled(JournalHolder? holder, StoredEvent e, DateTimeOffset appendedAt)
+    {
+        var journaledAt = holder?.AppendedAt ?? appendedAt;
+        return e.AppendedAt == journaledAt ? e : e with { AppendedAt = journaledAt };
+    }
 }
 
 /// <summary>The append times the journal stamps.</summary>

@@ -78,7 +78,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
                 continue;
             }
 
-            entries.Add(new JournalEntry(e.ContactId, e.ToStored()));
+            entries.Add(new JournalEntry(e.ContactId, e.ToStored(appendedAt)));
         }
 
         var holders = await journal.AppendAsync(tenantId, entries, appendedAt);

@@ -181,9 +181,13 @@ public static class ProtoMapper
         return handoff;
     }
 
-    /// <summary>A validated event (see the ingest validator) as the contact grain stores it.</summary>
-    public static StoredEvent ToStored(this V1.EngagementEvent e) => new()
+    /// <summary>
+    /// A validated event (see the ingest validator) as the contact grain stores it, stamped with the time its batch is
+    /// journaled at: the contact applies it as of that time, so it needs no stamped copy after the append.
+    /// </summary>
+    public static StoredEvent ToStored(this V1.EngagementEvent e, DateTimeOffset appendedAt) => new()
     {
+        AppendedAt = appendedAt,
         EventId = e.EventId,
         Type = e.Type.ToDomain(),
         OccurredAt = e.OccurTime.ToDateTimeOffset(),
