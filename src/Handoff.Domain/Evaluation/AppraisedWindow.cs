@@ -60,10 +60,13 @@ public sealed class AppraisedWindow
 
         // Most contacts hold a few events: the array grows with the window up to the bound and one arriving, rather
         // than List's doubling past it (a batch may go beyond the bound until Trim; List's own growth takes that).
-        var grown = Math.Min(Math.Max(InitialCapacity, items.Capacity * 2), options.MaxRecentEvents + 1);
-        if (items.Count == items.Capacity && grown > items.Count)
+        if (items.Count == items.Capacity)
         {
-            items.Capacity = grown;
+            var grown = Math.Min(Math.Max(InitialCapacity, items.Capacity * 2), options.MaxRecentEvents + 1);
+            if (grown > items.Count)
+            {
+                items.Capacity = grown;
+            }
         }
 
         items.Insert(at, e);

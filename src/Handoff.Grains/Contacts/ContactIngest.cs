@@ -43,7 +43,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
     {
         var fresh = new List<StoredEvent>(events.Count);
         List<StoredEvent>? profileFacts = null;
-        var latest = DateTimeOffset.MinValue;
+        DateTimeOffset? latest = null;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -53,7 +53,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
             }
 
             fresh.Add(e);
-            if (e.OccurredAt > latest)
+            if (latest is null || e.OccurredAt > latest)
             {
                 latest = e.OccurredAt;
             }
@@ -78,7 +78,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         if (profileFacts is not null)
         {
             // In the order they occurred (a stable sort: facts of the same moment keep the batch's order); few batches carry any.
-            foreach (var e in profileFacts.Count == 1 ? (IEnumerable<StoredEvent>)profileFacts : profileFacts.OrderBy(e => e.OccurredAt))
+            foreach (var e in profileFacts.OrderBy(e => e.OccurredAt))
             {
                 ApplyProfileFact(e, appendedAt);
             }
@@ -178,9 +178,9 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
     }
 
     /// <summary>What a batch added to the contact's counts: how many new events, and the latest time among them.</summary>
-    private readonly record struct NewEvents(int Count, DateTimeOffset Latest)
+    private readonly record struct NewEvents(int Count, DateTimeOffset? Latest)
     {
-        public static NewEvents None => new(0, DateTimeOffset.MinValue);
+        public static NewEvents None => new(0, null);
     }
 
     private async ValueTask EvaluateAsync(DateTimeOffset now, NewEvents added, CancellationToken cancellationToken)
@@ -218,7 +218,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         State.Engagement = engagement with
         {
             TotalEventCount = engagement.TotalEventCount + added.Count,
-            LastEventAt = added.Count > 0 && (engagement.LastEventAt is not { } last || last <= added.Latest) ? added.Latest : engagement.LastEventAt,
+            LastEventAt = added.Latest is { } latest && (engagement.LastEventAt is not { } last || last <= latest) ? latest : engagement.LastEventAt,
             Score = assessment.Score,
             Trend = assessment.Trend,
             TrendDelta = assessment.TrendDelta,
