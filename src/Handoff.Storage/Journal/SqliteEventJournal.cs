@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
@@ -22,10 +23,25 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     /// <summary>Events per transaction at most; appends waiting beyond it go in the next one.</summary>
     private const int MaxEventsPerCommit = 20_000;
 
+    /// <summary>
+    /// Contact readers kept open between reads at most: about as many as reads run at once on the thread pool of a
+    /// small host; a burst beyond opens readers that are closed after their read.
+    /// </summary>
+    private const int MaxIdleReaders = 8;
+
     private readonly string connectionString;
     private readonly Serializer serializer;
     private readonly Channel<PendingAppend> appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task writer;
+
+    /// <summary>
+    /// Contact readers not in use. Every activation replays its contact's journal: a reader kept open with its statement
+    /// compiled makes that read one statement run, where opening a pooled connection, setting its busy timeout and
+    /// compiling the statement again cost more than the read itself (measured in docs/ingest-durability.md).
+    /// </summary>
+    private readonly ConcurrentBag<ContactReader> idleReaders = [];
+
+    private volatile bool disposed;
 
     public SqliteEventJournal(string path, Serializer serializer)
     {
@@ -75,25 +91,37 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         // Microsoft.Data.Sqlite's async calls run synchronously: the read goes to the thread pool, off the grain's turn.
         Task.Run<IReadOnlyList<StoredEvent>>(() =>
         {
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT AppendedAt, Payload FROM EventJournal
-                WHERE TenantId = $tenant AND ContactId = $contact AND AppendedAt >= $since
-                ORDER BY Seq;
-                """;
-            command.Parameters.AddWithValue("$tenant", tenantId);
-            command.Parameters.AddWithValue("$contact", contactId);
-            command.Parameters.AddWithValue("$since", since.UtcTicks);
-            using var reader = command.ExecuteReader();
-            var events = new List<StoredEvent>();
-            while (reader.Read())
+            var reader = idleReaders.TryTake(out var idle) ? idle : new ContactReader(Open());
+            List<StoredEvent> events;
+            try
             {
-                events.Add(serializer.Deserialize<StoredEvent>((byte[])reader[1])! with { AppendedAt = Time(reader.GetInt64(0)) });
+                events = reader.Read(tenantId, contactId, since.UtcTicks, serializer);
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
             }
 
+            Return(reader);
             return events;
         }, cancellationToken);
+
+    private void Return(ContactReader reader)
+    {
+        if (disposed || idleReaders.Count >= MaxIdleReaders)
+        {
+            reader.Dispose();
+            return;
+        }
+
+        idleReaders.Add(reader);
+        // Closed while this read ran: what was just put back goes with the rest.
+        if (disposed && idleReaders.TryTake(out var late))
+        {
+            late.Dispose();
+        }
+    }
 
     public Task<IReadOnlyList<JournaledContact>> ReadContactsAppendedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
         Task.Run<IReadOnlyList<JournaledContact>>(() =>
@@ -149,6 +177,11 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     {
         appends.Writer.TryComplete();
         await writer;
+        disposed = true;
+        while (idleReaders.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
     }
 
     private void WriteLoop()
@@ -252,6 +285,55 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>An open connection with the contact-read statement compiled on it; one read at a time.</summary>
+    private sealed class ContactReader : IDisposable
+    {
+        private readonly SqliteConnection connection;
+        private readonly SqliteCommand command;
+        private readonly SqliteParameter tenant;
+        private readonly SqliteParameter contact;
+        private readonly SqliteParameter since;
+
+        public ContactReader(SqliteConnection connection)
+        {
+            this.connection = connection;
+            command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT AppendedAt, Payload FROM EventJournal
+                WHERE TenantId = $tenant AND ContactId = $contact AND AppendedAt >= $since
+                ORDER BY Seq;
+                """;
+            tenant = command.Parameters.Add("$tenant", SqliteType.Text);
+            contact = command.Parameters.Add("$contact", SqliteType.Text);
+            since = command.Parameters.Add("$since", SqliteType.Integer);
+            command.Prepare();
+        }
+
+        public List<StoredEvent> Read(string tenantId, string contactId, long sinceTicks, Serializer serializer)
+        {
+            tenant.Value = tenantId;
+            contact.Value = contactId;
+            since.Value = sinceTicks;
+            using var reader = command.ExecuteReader();
+            var events = new List<StoredEvent>();
+            while (reader.Read())
+            {
+                var e = serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(1))!;
+                var appendedAt = Time(reader.GetInt64(0));
+                // Payloads journaled since the pipeline stamps events carry their append time already.
+                events.Add(e.AppendedAt == appendedAt ? e : e with { AppendedAt = appendedAt });
+            }
+
+            return events;
+        }
+
+        public void Dispose()
+        {
+            command.Dispose();
+            connection.Dispose();
+        }
     }
 
     private sealed record PendingAppend(string TenantId, IReadOnlyList<JournalEntry> Entries, byte[][] Payloads, long AppendedAtTicks)
