@@ -47,7 +47,7 @@ public sealed class MemoryEventJournal : IEventJournal
         lock (gate)
         {
             IReadOnlyList<StoredEvent> events = byContact.TryGetValue((tenantId, contactId), out var all)
-                ? all.Where(e => e.AppendedAt >= since).Select(e => e.Event with { AppendedAt = e.AppendedAt }).ToList()
+                ? all.Where(e => e.AppendedAt >= since).Select(e => JournalAnswers.StampedAt(e.Event, e.AppendedAt)).ToList()
                 : [];
             return Task.FromResult(events);
         }

@@ -67,11 +67,15 @@ public static class JournalAnswers
     /// it already (an earlier try), since that is the time a replay of the journal reads. An event already stamped
     /// with that time is the event itself.
     /// </summary>
-    public static StoredEvent AsJournaled(JournalHolder? holder, StoredEvent e, DateTimeOffset appendedAt)
-    {
-        var journaledAt = holder?.AppendedAt ?? appendedAt;
-        return e.AppendedAt == journaledAt ? e : e with { AppendedAt = journaledAt };
-    }
+    public static StoredEvent AsJournaled(JournalHolder? holder, StoredEvent e, DateTimeOffset appendedAt) =>
+        StampedAt(e, holder?.AppendedAt ?? appendedAt);
+
+    /// <summary>
+    /// The event with this append time: the event itself when it carries it already (every event journaled since the
+    /// pipeline stamps them), so that a journal read or an append answer copies no event for it.
+    /// </summary>
+    public static StoredEvent StampedAt(StoredEvent e, DateTimeOffset appendedAt) =>
+        e.AppendedAt == appendedAt ? e : e with { AppendedAt = appendedAt };
 }
 
 /// <summary>The append times the journal stamps.</summary>

@@ -110,7 +110,7 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(1))! with { AppendedAt = Time(reader.GetFieldValue<DateTime>(0)) });
+            events.Add(JournalAnswers.StampedAt(serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(1))!, Time(reader.GetFieldValue<DateTime>(0))));
         }
 
         return events;

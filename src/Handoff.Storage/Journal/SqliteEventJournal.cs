@@ -320,10 +320,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             var events = new List<StoredEvent>();
             while (reader.Read())
             {
-                var e = serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(1))!;
-                var appendedAt = Time(reader.GetInt64(0));
-                // Payloads journaled since the pipeline stamps events carry their append time already.
-                events.Add(e.AppendedAt == appendedAt ? e : e with { AppendedAt = appendedAt });
+                events.Add(JournalAnswers.StampedAt(serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(1))!, Time(reader.GetInt64(0))));
             }
 
             return events;
