@@ -63,7 +63,8 @@ public sealed partial class RequestValidator(Hosting.ApiOptions limits, (string 
 
     /// <summary>An enum that must name a value: not UNSPECIFIED and known to this server.</summary>
     public RequestValidator Specified<T>(T value, string field) where T : struct, System.Enum =>
-        Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0
+        // Compared with the enum's zero without boxing it: this runs for every event of every batch.
+        EqualityComparer<T>.Default.Equals(value, default)
             ? Fail(field, "is required")
             : Known(value, field);
 
