@@ -49,6 +49,37 @@ public sealed class EventJournalTests
         Assert.Equal([("e3", (DateTimeOffset?)first)], Read(await journal.ReadContactAsync(Tenant, "bob", DateTimeOffset.MinValue)));
     }
 
+    [Theory]
+    [InlineData(JournalKind.Memory)]
+    [InlineData(JournalKind.Sqlite)]
+    [InlineData(JournalKind.PostgreSql)]
+    public async Task Reads_at_once_each_get_their_own_contacts_events_and_a_later_read_sees_a_later_append(JournalKind kind)
+    {
+        await using var opened = await OpenedJournal.OpenAsync(kind);
+        var journal = opened.Journal;
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        const int contacts = 16;
+        // Contact i holds i + 1 events, so a read answered with another contact's rows shows in its count too.
+        var entries = Enumerable.Range(0, contacts)
+            .SelectMany(i => Enumerable.Range(0, i + 1).Select(n => Entry($"c{i}", $"c{i}-e{n}")))
+            .ToList();
+        Assert.All(await journal.AppendAsync(Tenant, entries, JournalClock.Now(clock)), holder => Assert.Null(holder));
+
+        var reads = Enumerable.Range(0, contacts * 4).Select(async k =>
+        {
+            var contact = k % contacts;
+            return (contact, events: await journal.ReadContactAsync(Tenant, $"c{contact}", DateTimeOffset.MinValue));
+        });
+        foreach (var (contact, events) in await Task.WhenAll(reads))
+        {
+            Assert.Equal(Enumerable.Range(0, contact + 1).Select(n => $"c{contact}-e{n}"), events.Select(e => e.EventId));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([null], await journal.AppendAsync(Tenant, [Entry("c0", "c0-later")], JournalClock.Now(clock)));
+        Assert.Equal(["c0-e0", "c0-later"], (await journal.ReadContactAsync(Tenant, "c0", DateTimeOffset.MinValue)).Select(e => e.EventId));
+    }
+
     private static JournalEntry Entry(string contactId, string eventId) =>
         new(contactId, new StoredEvent { EventId = eventId, Type = EventType.EmailOpened, OccurredAt = new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero) });
 
