@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Npgsql;
@@ -7,88 +8,185 @@ using Orleans.Serialization;
 namespace Handoff.Storage.Journal;
 
 /// <summary>
-/// The event journal on PostgreSQL (handoff_event_journal, schema version 2): a batch is one multi-row INSERT of
-/// arrays, so one round trip and one commit carry the whole batch; concurrent batches share WAL flushes in the server.
-/// Every silo of a cluster appends to and replays from the same table.
+/// The event journal on PostgreSQL (handoff_event_journal, schema version 2). Appends go through a few writer loops,
+/// each of which takes every append waiting for it and writes them as one multi-row INSERT of arrays: one round trip
+/// and one commit for many batches, and few statements fighting over the same index pages (measured in
+/// docs/ingest-durability.md: an INSERT per batch from every stream at once cost the server about four times the CPU
+/// per row). Every silo of a cluster appends to and replays from the same table.
 /// Connections come from the same Npgsql pool as Orleans' grain storage, membership and reminders (the pool is keyed by
 /// the connection string), so a silo never holds more than the string's Maximum Pool Size connections in all: a
 /// journal with a pool of its own doubled that, and three silos under load ran the server out of connections.
 /// </summary>
-public sealed class PostgreSqlEventJournal(string connectionString, Serializer serializer) : IEventJournal
+public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
 {
-    public async Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
+    /// <summary>Writer loops: enough to keep the server's own group commit busy on a small machine, few enough not to fight.</summary>
+    private const int Writers = 3;
+
+    /// <summary>Events one INSERT takes at most; appends waiting beyond it go in the next one.</summary>
+    private const int MaxEventsPerInsert = 20_000;
+
+    private readonly string connectionString;
+    private readonly Serializer serializer;
+    private readonly Channel<PendingAppend> appends = Channel.CreateUnbounded<PendingAppend>();
+    private readonly Task[] writers;
+
+    public PostgreSqlEventJournal(string connectionString, Serializer serializer)
+    {
+        this.connectionString = connectionString;
+        this.serializer = serializer;
+        writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+    }
+
+    public Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
         CancellationToken cancellationToken = default)
     {
         if (entries.Count == 0)
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<JournalHolder?>>([]);
         }
 
-        var eventIds = new string[entries.Count];
-        var contactIds = new string[entries.Count];
         var payloads = new byte[entries.Count][];
         for (var i = 0; i < entries.Count; i++)
         {
-            eventIds[i] = entries[i].Event.EventId;
-            contactIds[i] = entries[i].ContactId;
             payloads[i] = serializer.SerializeToArray(entries[i].Event);
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        var appended = new HashSet<string>(StringComparer.Ordinal);
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO handoff_event_journal (tenant_id, event_id, contact_id, appended_at, payload)
-            SELECT @tenant, e.event_id, e.contact_id, @appended, e.payload
-            FROM unnest(@event_ids, @contact_ids, @payloads) AS e(event_id, contact_id, payload)
-            ON CONFLICT (tenant_id, event_id) DO NOTHING
-            RETURNING event_id;
-            """, connection))
+        var pending = new PendingAppend(tenantId, entries, payloads, appendedAt.UtcDateTime);
+        if (!appends.Writer.TryWrite(pending))
         {
-            insert.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
-            insert.Parameters.Add(new NpgsqlParameter<DateTime>("appended", appendedAt.UtcDateTime));
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", eventIds));
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("contact_ids", contactIds));
-            insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
-            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            throw new ObjectDisposedException(nameof(PostgreSqlEventJournal), "The event journal is closed.");
+        }
+
+        return pending.Done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        appends.Writer.TryComplete();
+        await Task.WhenAll(writers);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var group = new List<PendingAppend>();
+        while (await appends.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var events = 0;
+            while (events < MaxEventsPerInsert && appends.Reader.TryRead(out var next))
             {
-                appended.Add(reader.GetString(0));
+                group.Add(next);
+                events += next.Entries.Count;
+            }
+
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var answers = await AppendGroupAsync(group, events);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Done.TrySetResult(answers[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var append in group)
+                {
+                    append.Done.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends the group in one INSERT, in order; for each append, each entry's answer: null when appended now, or the
+    /// holder of its id (journaled before, or earlier in this group: the first one in order is the one appended).
+    /// </summary>
+    private async Task<JournalHolder?[][]> AppendGroupAsync(List<PendingAppend> group, int events)
+    {
+        var tenantIds = new string[events];
+        var eventIds = new string[events];
+        var contactIds = new string[events];
+        var appendedAts = new DateTime[events];
+        var payloads = new byte[events][];
+        var row = 0;
+        foreach (var append in group)
+        {
+            for (var i = 0; i < append.Entries.Count; i++, row++)
+            {
+                tenantIds[row] = append.TenantId;
+                eventIds[row] = append.Entries[i].Event.EventId;
+                contactIds[row] = append.Entries[i].ContactId;
+                appendedAts[row] = append.AppendedAt;
+                payloads[row] = append.Payloads[i];
             }
         }
 
-        var answers = new JournalHolder?[entries.Count];
-        if (appended.Count == entries.Count)
+        await using var connection = await OpenAsync(CancellationToken.None);
+        var appended = new HashSet<(string Tenant, string EventId)>();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO handoff_event_journal (tenant_id, event_id, contact_id, appended_at, payload)
+            SELECT e.tenant_id, e.event_id, e.contact_id, e.appended_at, e.payload
+            FROM unnest(@tenant_ids, @event_ids, @contact_ids, @appended_ats, @payloads) AS e(tenant_id, event_id, contact_id, appended_at, payload)
+            ON CONFLICT (tenant_id, event_id) DO NOTHING
+            RETURNING tenant_id, event_id;
+            """, connection))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("tenant_ids", tenantIds));
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", eventIds));
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("contact_ids", contactIds));
+            insert.Parameters.Add(new NpgsqlParameter("appended_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = appendedAts });
+            insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
+            await using var reader = await insert.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                appended.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var answers = group.Select(a => new JournalHolder?[a.Entries.Count]).ToArray();
+        if (appended.Count == events)
         {
             return answers;
         }
 
-        // Some ids were journaled before (a replay), or twice in these entries (the first one is the one appended):
-        // the answer for those is the contact that holds the id, and when it was appended.
-        var taken = new List<int>();
-        for (var i = 0; i < entries.Count; i++)
+        // Some ids were journaled before (a replay), or twice in this group: the answer for those is the contact that
+        // holds the id, and when it was appended.
+        var taken = new List<(int Append, int Entry, int Row)>();
+        row = 0;
+        for (var a = 0; a < group.Count; a++)
         {
-            if (!appended.Remove(eventIds[i]))
+            for (var i = 0; i < group[a].Entries.Count; i++, row++)
             {
-                taken.Add(i);
+                if (!appended.Remove((tenantIds[row], eventIds[row])))
+                {
+                    taken.Add((a, i, row));
+                }
             }
         }
 
-        await using var lookup = new NpgsqlCommand(
-            "SELECT event_id, contact_id, appended_at FROM handoff_event_journal WHERE tenant_id = @tenant AND event_id = ANY(@event_ids);", connection);
-        lookup.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
-        lookup.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", taken.Select(i => eventIds[i]).Distinct(StringComparer.Ordinal).ToArray()));
-        var holders = new Dictionary<string, JournalHolder>(StringComparer.Ordinal);
-        await using (var reader = await lookup.ExecuteReaderAsync(cancellationToken))
+        await using var lookup = new NpgsqlCommand("""
+            SELECT j.tenant_id, j.event_id, j.contact_id, j.appended_at FROM handoff_event_journal j
+            JOIN unnest(@tenant_ids, @event_ids) AS t(tenant_id, event_id) ON j.tenant_id = t.tenant_id AND j.event_id = t.event_id;
+            """, connection);
+        lookup.Parameters.Add(new NpgsqlParameter<string[]>("tenant_ids", taken.Select(t => tenantIds[t.Row]).ToArray()));
+        lookup.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", taken.Select(t => eventIds[t.Row]).ToArray()));
+        var holders = new Dictionary<(string Tenant, string EventId), JournalHolder>();
+        await using (var reader = await lookup.ExecuteReaderAsync())
         {
-            while (await reader.ReadAsync(cancellationToken))
+            while (await reader.ReadAsync())
             {
-                holders[reader.GetString(0)] = new JournalHolder(reader.GetString(1), Time(reader.GetFieldValue<DateTime>(2)));
+                holders[(reader.GetString(0), reader.GetString(1))] = new JournalHolder(reader.GetString(2), Time(reader.GetFieldValue<DateTime>(3)));
             }
         }
 
-        foreach (var i in taken)
+        foreach (var (a, i, r) in taken)
         {
-            answers[i] = holders[eventIds[i]];
+            answers[a][i] = holders[(tenantIds[r], eventIds[r])];
         }
 
         return answers;
@@ -157,6 +255,11 @@ public sealed class PostgreSqlEventJournal(string connectionString, Serializer s
         while (slice > 0);
 
         return deleted;
+    }
+
+    private sealed record PendingAppend(string TenantId, IReadOnlyList<JournalEntry> Entries, byte[][] Payloads, DateTime AppendedAt)
+    {
+        public TaskCompletionSource<IReadOnlyList<JournalHolder?>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>A timestamptz as read: UTC, to the microsecond.</summary>

@@ -80,6 +80,34 @@ public sealed class EventJournalTests
         Assert.Equal(["c0-e0", "c0-later"], (await journal.ReadContactAsync(Tenant, "c0", DateTimeOffset.MinValue)).Select(e => e.EventId));
     }
 
+    [Theory]
+    [InlineData(JournalKind.Memory)]
+    [InlineData(JournalKind.Sqlite)]
+    [InlineData(JournalKind.PostgreSql)]
+    public async Task Appends_at_once_that_share_an_id_journal_it_once_and_the_other_is_told_who_holds_it(JournalKind kind)
+    {
+        await using var opened = await OpenedJournal.OpenAsync(kind);
+        var journal = opened.Journal;
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        var first = JournalClock.Now(clock);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var second = JournalClock.Now(clock);
+
+        // Sent together, they may meet in one write or race in two: either way one holds the id and the other is told so.
+        var answers = await Task.WhenAll(
+            journal.AppendAsync(Tenant, [Entry("alice", "shared"), Entry("alice", "a-own")], first),
+            journal.AppendAsync(Tenant, [Entry("bob", "shared"), Entry("bob", "b-own")], second));
+
+        Assert.Null(answers[0][1]);
+        Assert.Null(answers[1][1]);
+        var aliceHolds = answers[0][0] is null;
+        Assert.Equal(aliceHolds ? new JournalHolder("alice", first) : new JournalHolder("bob", second), aliceHolds ? answers[1][0] : answers[0][0]);
+        var alice = (await journal.ReadContactAsync(Tenant, "alice", DateTimeOffset.MinValue)).Select(e => e.EventId).ToList();
+        var bob = (await journal.ReadContactAsync(Tenant, "bob", DateTimeOffset.MinValue)).Select(e => e.EventId).ToList();
+        Assert.Equal(aliceHolds ? ["shared", "a-own"] : ["a-own"], alice);
+        Assert.Equal(aliceHolds ? ["b-own"] : ["shared", "b-own"], bob);
+    }
+
     private static JournalEntry Entry(string contactId, string eventId) =>
         new(contactId, new StoredEvent { EventId = eventId, Type = EventType.EmailOpened, OccurredAt = new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero) });
 
@@ -111,7 +139,12 @@ public sealed class EventJournalTests
                 default:
                     var server = await PostgreSqlTestServer.GetAsync();
                     var database = await server.CreateDatabaseAsync();
-                    return new OpenedJournal(new PostgreSqlEventJournal(database, serializer), () => new ValueTask(server.DropDatabaseAsync(database)));
+                    var postgres = new PostgreSqlEventJournal(database, serializer);
+                    return new OpenedJournal(postgres, async () =>
+                    {
+                        await postgres.DisposeAsync();
+                        await server.DropDatabaseAsync(database);
+                    });
             }
         }
 
