@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Npgsql;
@@ -10,9 +9,10 @@ namespace Handoff.Storage.Journal;
 /// <summary>
 /// The event journal on PostgreSQL (handoff_event_journal, schema version 2). Appends go through a few writer loops,
 /// each of which takes every append waiting for it and writes them as one multi-row INSERT of arrays: one round trip
-/// and one commit for many batches, and few statements fighting over the same index pages (measured in
-/// docs/ingest-durability.md: an INSERT per batch from every stream at once cost the server about four times the CPU
-/// per row). Every silo of a cluster appends to and replays from the same table.
+/// and one commit for many batches, and few statements waiting on each other over the same index pages (measured in
+/// docs/ingest-durability.md: an INSERT per batch from every stream at once took about four times the server time per
+/// row, mostly waiting; acknowledgements under load are the faster for it). Every silo of a cluster appends to and
+/// replays from the same table.
 /// Connections come from the same Npgsql pool as Orleans' grain storage, membership and reminders (the pool is keyed by
 /// the connection string), so a silo never holds more than the string's Maximum Pool Size connections in all: a
 /// journal with a pool of its own doubled that, and three silos under load ran the server out of connections.
@@ -27,77 +27,46 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
 
     private readonly string connectionString;
     private readonly Serializer serializer;
-    private readonly Channel<PendingAppend> appends = Channel.CreateUnbounded<PendingAppend>();
+    private readonly JournalAppendQueue appends;
     private readonly Task[] writers;
 
     public PostgreSqlEventJournal(string connectionString, Serializer serializer)
     {
         this.connectionString = connectionString;
         this.serializer = serializer;
+        appends = new JournalAppendQueue(serializer, MaxEventsPerInsert, oneWriter: false);
         writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
     }
 
     public Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
-        CancellationToken cancellationToken = default)
-    {
-        if (entries.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<JournalHolder?>>([]);
-        }
-
-        var payloads = new byte[entries.Count][];
-        for (var i = 0; i < entries.Count; i++)
-        {
-            payloads[i] = serializer.SerializeToArray(entries[i].Event);
-        }
-
-        var pending = new PendingAppend(tenantId, entries, payloads, appendedAt.UtcDateTime);
-        if (!appends.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(PostgreSqlEventJournal), "The event journal is closed.");
-        }
-
-        return pending.Done.Task;
-    }
+        CancellationToken cancellationToken = default) =>
+        appends.AppendAsync(tenantId, entries, appendedAt);
 
     public async ValueTask DisposeAsync()
     {
-        appends.Writer.TryComplete();
+        appends.Close();
         await Task.WhenAll(writers);
     }
 
     private async Task WriteLoopAsync()
     {
         var group = new List<PendingAppend>();
-        while (await appends.Reader.WaitToReadAsync())
+        while (await appends.WaitAsync())
         {
-            group.Clear();
-            var events = 0;
-            while (events < MaxEventsPerInsert && appends.Reader.TryRead(out var next))
+            var events = appends.TakeGroup(group);
+            if (events == 0)
             {
-                group.Add(next);
-                events += next.Entries.Count;
-            }
-
-            if (group.Count == 0)
-            {
+                // Another writer took what this one was woken for.
                 continue;
             }
 
             try
             {
-                var answers = await AppendGroupAsync(group, events);
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Done.TrySetResult(answers[i]);
-                }
+                JournalAppendQueue.Answer(group, await AppendGroupAsync(group, events));
             }
             catch (Exception e)
             {
-                foreach (var append in group)
-                {
-                    append.Done.TrySetException(e);
-                }
+                JournalAppendQueue.Fail(group, e);
             }
         }
     }
@@ -121,7 +90,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
                 tenantIds[row] = append.TenantId;
                 eventIds[row] = append.Entries[i].Event.EventId;
                 contactIds[row] = append.Entries[i].ContactId;
-                appendedAts[row] = append.AppendedAt;
+                appendedAts[row] = append.AppendedAt.UtcDateTime;
                 payloads[row] = append.Payloads[i];
             }
         }
@@ -255,11 +224,6 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
         while (slice > 0);
 
         return deleted;
-    }
-
-    private sealed record PendingAppend(string TenantId, IReadOnlyList<JournalEntry> Entries, byte[][] Payloads, DateTime AppendedAt)
-    {
-        public TaskCompletionSource<IReadOnlyList<JournalHolder?>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>A timestamptz as read: UTC, to the microsecond.</summary>

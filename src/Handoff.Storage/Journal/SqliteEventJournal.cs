@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Microsoft.Data.Sqlite;
@@ -31,7 +30,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
 
     private readonly string connectionString;
     private readonly Serializer serializer;
-    private readonly Channel<PendingAppend> appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly JournalAppendQueue appends;
     private readonly Task writer;
 
     /// <summary>
@@ -46,6 +45,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     public SqliteEventJournal(string path, Serializer serializer)
     {
         this.serializer = serializer;
+        appends = new JournalAppendQueue(serializer, MaxEventsPerCommit, oneWriter: true);
         connectionString = SqliteDatabase.ConnectionString(path);
         using (var connection = Open())
         {
@@ -64,27 +64,8 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     }
 
     public Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
-        CancellationToken cancellationToken = default)
-    {
-        if (entries.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<JournalHolder?>>([]);
-        }
-
-        var payloads = new byte[entries.Count][];
-        for (var i = 0; i < entries.Count; i++)
-        {
-            payloads[i] = serializer.SerializeToArray(entries[i].Event);
-        }
-
-        var pending = new PendingAppend(tenantId, entries, payloads, appendedAt.UtcTicks);
-        if (!appends.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(SqliteEventJournal), "The event journal is closed.");
-        }
-
-        return pending.Done.Task;
-    }
+        CancellationToken cancellationToken = default) =>
+        appends.AppendAsync(tenantId, entries, appendedAt);
 
     public Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default) =>
@@ -175,7 +156,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        appends.Writer.TryComplete();
+        appends.Close();
         await writer;
         disposed = true;
         while (idleReaders.TryTake(out var reader))
@@ -205,16 +186,9 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         var ownerEvent = owner.Parameters.Add("$event", SqliteType.Text);
 
         var group = new List<PendingAppend>();
-        while (appends.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (appends.WaitAsync().AsTask().GetAwaiter().GetResult())
         {
-            group.Clear();
-            var events = 0;
-            while (events < MaxEventsPerCommit && appends.Reader.TryRead(out var next))
-            {
-                group.Add(next);
-                events += next.Entries.Count;
-            }
-
+            appends.TakeGroup(group);
             try
             {
                 var answers = new List<JournalHolder?[]>(group.Count);
@@ -227,7 +201,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
                         var answer = new JournalHolder?[append.Entries.Count];
                         tenant.Value = append.TenantId;
                         ownerTenant.Value = append.TenantId;
-                        appended.Value = append.AppendedAtTicks;
+                        appended.Value = append.AppendedAt.UtcTicks;
                         for (var i = 0; i < append.Entries.Count; i++)
                         {
                             var entry = append.Entries[i];
@@ -249,17 +223,11 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
                     transaction.Commit();
                 }
 
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Done.TrySetResult(answers[i]);
-                }
+                JournalAppendQueue.Answer(group, answers);
             }
             catch (Exception e)
             {
-                foreach (var append in group)
-                {
-                    append.Done.TrySetException(e);
-                }
+                JournalAppendQueue.Fail(group, e);
             }
         }
     }
@@ -331,10 +299,5 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             command.Dispose();
             connection.Dispose();
         }
-    }
-
-    private sealed record PendingAppend(string TenantId, IReadOnlyList<JournalEntry> Entries, byte[][] Payloads, long AppendedAtTicks)
-    {
-        public TaskCompletionSource<IReadOnlyList<JournalHolder?>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
