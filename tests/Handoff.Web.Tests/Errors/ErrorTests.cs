@@ -96,6 +96,9 @@ public sealed class ErrorTests(BrowserFixture fixture) : IAsyncLifetime
         var otherKey = new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var forged = TestCredentials.Token(walkthrough.Tenant, "alice", ["agent"], DateTimeOffset.UtcNow, TimeSpan.FromHours(1), otherKey);
         await page.GotoAsync(fixture.Host.PageAddress.ToString());
+        // The first load must have finished booting without a token: a boot still in flight would find the forged token,
+        // be refused, and remove it before the second load reads it.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await page.EvaluateAsync("token => sessionStorage.setItem('handoff.session.token', token)", forged);
 
         await page.GotoAsync(new Uri(fixture.Host.PageAddress, $"?contact={Walkthrough.Contact}").ToString());
