@@ -158,7 +158,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             await host.WaitServingAsync(TimeSpan.FromMinutes(2));
             using var ingest = Channel(host.GrpcAddress);
             using var readChannel = Channel(host.GrpcAddress);
-            await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up", null);
+            var warmUpRounds = await WarmUpAsync(host, ingest, readChannel, name);
             var startRss = host.Rss;
             if (contactsWarmUp is not null)
             {
@@ -195,6 +195,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
                 Cpu = cpu,
                 Cost = cost,
                 Activations = countersBefore.ActivationsUntil(countersAfter),
+                WarmUpRounds = warmUpRounds,
                 StartRssMiB = Mib(startRss),
                 PeakRssMiB = Mib(host.PeakRss),
                 // Sustained: every contact was brought in after startRss was read, so all of them count.
@@ -204,6 +205,24 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Warm-up rounds on the warm-up contacts, each with event ids of its own, until compiling code takes at most
+    /// <see cref="Options.SettledJitShare"/> of the host's CPU in a round; returns the rounds taken.
+    /// </summary>
+    private async Task<int> WarmUpAsync(HostProcess host, GrpcChannel ingest, GrpcChannel readChannel, string name)
+    {
+        for (var round = 1; ; round++)
+        {
+            var before = await RuntimeCounters.ReadAsync(host, cancellationToken);
+            await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up-{round}", null);
+            var after = await RuntimeCounters.ReadAsync(host, cancellationToken);
+            if (before.JitShareUntil(after) <= options.SettledJitShare || round == options.MaxWarmUpRounds)
+            {
+                return round;
+            }
         }
     }
 
@@ -235,7 +254,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             (run.ActivationsPerSecond is { } activations ? $", {activations:N0} activations/s" : "") +
             (run.PeakRssMiB is { } rss ? $", peak RSS {rss:N0} MiB" : "") +
             (run.Cpu?.Host is { } host ? $", host CPU {host:0.00} cores" : "") +
-            (run.Cost is { } cost ? $" ({cost.CpuMicroseconds:N0} µs, {cost.AllocatedBytes:N0} B allocated an event, GC pauses {cost.GcPauseShare:P0} of it)" : "") +
+            (run.Cost is { } cost ? $" ({cost.CpuMicroseconds:N0} µs, {cost.AllocatedBytes:N0} B allocated an event, GC pauses {cost.GcPauseShare:P0} of it, JIT {cost.JitShare:P0})" : "") +
             (run.Cpu is { } cpu ? $", bench {cpu.Bench:0.00}, others {cpu.Others:0.00} cores" : ""));
         return run;
     }

@@ -31,8 +31,11 @@ public sealed record RunResult(string Name, string What, string Store, [property
     /// <summary>CPU used during the pass, in cores: the machine, the benchmark, the host, everything else.</summary>
     public CpuUse? Cpu { get; init; }
 
-    /// <summary>The host's CPU, allocation and GC pause per event, from its own runtime counters.</summary>
+    /// <summary>The host's CPU, allocation, GC pause and JIT per event, from its own runtime counters.</summary>
     public HostCost? Cost { get; init; }
+
+    /// <summary>Warm-up rounds the host took before the pass, until its JIT had settled.</summary>
+    public int? WarmUpRounds { get; init; }
 
     /// <summary>Grain activations the host created during the pass (Orleans' own counter).</summary>
     public int? Activations { get; init; }
@@ -125,9 +128,9 @@ public sealed class Report(Options options, MachineInfo machine, Workload worklo
         {
             r.Name, N(r.EventsPerSecond, "N0"), N(r.Ack.P50), N(r.Ack.P99), N(r.GetContact?.P50), N(r.GetContact?.P99),
             N(r.Cards, "N0"), N(r.Activations, "N0"), N(r.ActivationsPerSecond, "N0"), N(r.PeakRssMiB, "N0"), N(r.BytesPerContact, "N0"), N(r.Cpu?.Host, "0.00"), N(r.Cost?.CpuMicroseconds, "N0"), N(r.Cost?.AllocatedBytes, "N0"), P(r.Cost?.GcPauseShare),
-            N(r.Cpu?.Bench, "0.00"), N(r.Cpu?.Others, "0.00"), RatioCell(r),
+            P(r.Cost?.JitShare), N(r.WarmUpRounds, "N0"), N(r.Cpu?.Bench, "0.00"), N(r.Cpu?.Others, "0.00"), RatioCell(r),
         });
-        Table(output, ["run", "events/s", "ack p50 ms", "ack p99 ms", "get p50 ms", "get p99 ms", "cards", "activations", "activations/s", "peak RSS MiB", "bytes/contact", "host CPU", "host µs/event", "host B/event", "GC pause", "bench CPU", "other CPU", "events/s ÷ baseline"], rows);
+        Table(output, ["run", "events/s", "ack p50 ms", "ack p99 ms", "get p50 ms", "get p99 ms", "cards", "activations", "activations/s", "peak RSS MiB", "bytes/contact", "host CPU", "host µs/event", "host B/event", "GC pause", "JIT", "warm-up rounds", "bench CPU", "other CPU", "events/s ÷ baseline"], rows);
 
         output.WriteLine();
         output.WriteLine("ours / baseline (events/s: higher is better; latency, RSS, bytes: lower is better)");

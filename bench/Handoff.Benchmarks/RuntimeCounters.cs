@@ -7,13 +7,15 @@ namespace Handoff.Benchmarks;
 /// listener): bytes allocated on the managed heap, time paused for garbage collection and CPU time, all since the
 /// process started; and from Orleans' own meter (Microsoft.Orleans, exported beside it) the grain activations created
 /// since the silo started, of every grain type (contacts are nearly all of them in a pass). Two readings around a pass
-/// give what the pass cost the host per event, and how many activations it made.
+/// give what the pass cost the host per event, how many activations it made, and how much of its CPU went to compiling
+/// code (the JIT), which a warm-up should have done already.
 /// </summary>
-public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSeconds, double CpuSeconds, double Activations)
+public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSeconds, double CpuSeconds, double Activations, double JitSeconds)
 {
     private const string Allocated = "dotnet_gc_heap_total_allocated_bytes_total";
     private const string GcPause = "dotnet_gc_pause_time_seconds_total";
     private const string Cpu = "dotnet_process_cpu_time_seconds_total";
+    private const string Jit = "dotnet_jit_compilation_time_seconds_total";
 
     // Orleans' counter orleans-catalog-activation-created, one line per grain type.
     private const string ActivationsCreated = "orleans_catalog_activation_created_total";
@@ -23,6 +25,7 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var text = await http.GetStringAsync($"{host.ManagementAddress}/metrics", cancellationToken);
         double allocated = 0, pause = 0, cpu = 0, activations = 0;
+        double? jit = null;
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith('#'))
@@ -48,9 +51,15 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
             {
                 activations += Value(line);
             }
+            else if (name.SequenceEqual(Jit))
+            {
+                jit = (jit ?? 0) + Value(line);
+            }
         }
 
-        return new RuntimeCounters(allocated, pause, cpu, activations);
+        // The warm-up stops on this counter: without it, it would stop after one round as if the JIT were done.
+        return new RuntimeCounters(allocated, pause, cpu, activations,
+            jit ?? throw new InvalidOperationException($"The host's /metrics has no {Jit}: the warm-up cannot tell when the JIT is done."));
     }
 
     /// <summary>Grain activations the host created between this reading and a later one.</summary>
@@ -60,7 +69,13 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
     public HostCost PerEvent(RuntimeCounters later, int events) => new(
         (later.CpuSeconds - CpuSeconds) * 1e6 / events,
         (later.AllocatedBytes - AllocatedBytes) / events,
-        later.CpuSeconds > CpuSeconds ? (later.GcPauseSeconds - GcPauseSeconds) / (later.CpuSeconds - CpuSeconds) : 0);
+        ShareOfCpu(later, later.GcPauseSeconds - GcPauseSeconds),
+        JitShareUntil(later));
+
+    /// <summary>Time spent compiling code between this reading and a later one, as a share of the host's CPU time.</summary>
+    public double JitShareUntil(RuntimeCounters later) => ShareOfCpu(later, later.JitSeconds - JitSeconds);
+
+    private double ShareOfCpu(RuntimeCounters later, double seconds) => later.CpuSeconds > CpuSeconds ? seconds / (later.CpuSeconds - CpuSeconds) : 0;
 
     private static double Value(string line)
     {
@@ -71,6 +86,6 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
 
 /// <summary>
 /// The host's cost of one event in a pass: CPU microseconds (user and system), bytes allocated on the managed heap,
-/// and the time paused for garbage collection as a share of the host's CPU time.
+/// and the time paused for garbage collection and the time spent compiling code, each as a share of the host's CPU time.
 /// </summary>
-public sealed record HostCost(double CpuMicroseconds, double AllocatedBytes, double GcPauseShare);
+public sealed record HostCost(double CpuMicroseconds, double AllocatedBytes, double GcPauseShare, double JitShare);
