@@ -11,8 +11,9 @@ namespace Handoff.Storage.Journal;
 /// each of which takes every append waiting for it and writes them as one multi-row INSERT of arrays: one round trip
 /// and one commit for many batches, and few statements waiting on each other over the same index pages (measured in
 /// docs/ingest-durability.md: an INSERT per batch from every stream at once took about four times the server time per
-/// row, mostly waiting; acknowledgements under load are the faster for it). Every silo of a cluster appends to and
-/// replays from the same table.
+/// row, mostly waiting; acknowledgements under load are the faster for it). An activation's read of its contact's events
+/// is grouped the same way with the reads waiting beside it (<see cref="PostgreSqlContactReads"/>). Every silo of a
+/// cluster appends to and replays from the same table.
 /// Connections come from the same Npgsql pool as Orleans' grain storage, membership and reminders (the pool is keyed by
 /// the connection string), so a silo never holds more than the string's Maximum Pool Size connections in all: a
 /// journal with a pool of its own doubled that, and three silos under load ran the server out of connections.
@@ -29,6 +30,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
     private readonly Serializer serializer;
     private readonly JournalAppendQueue appends;
     private readonly Task[] writers;
+    private readonly PostgreSqlContactReads contactReads;
 
     public PostgreSqlEventJournal(string connectionString, Serializer serializer)
     {
@@ -36,6 +38,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
         this.serializer = serializer;
         appends = new JournalAppendQueue(serializer, MaxEventsPerInsert, oneWriter: false);
         writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        contactReads = new PostgreSqlContactReads(OpenAsync, serializer);
     }
 
     public Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
@@ -46,6 +49,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
     {
         appends.Close();
         await Task.WhenAll(writers);
+        await contactReads.DisposeAsync();
     }
 
     private async Task WriteLoopAsync()
@@ -161,27 +165,9 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
         return answers;
     }
 
-    public async Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
-        CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT appended_at, payload FROM handoff_event_journal
-            WHERE tenant_id = @tenant AND contact_id = @contact AND appended_at >= @since
-            ORDER BY seq;
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
-        command.Parameters.Add(new NpgsqlParameter<string>("contact", contactId));
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("since", (since == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : since).UtcDateTime));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<StoredEvent>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(JournalAnswers.StampedAt(serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(1))!, Time(reader.GetFieldValue<DateTime>(0))));
-        }
-
-        return events;
-    }
+    public Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+        CancellationToken cancellationToken = default) =>
+        contactReads.ReadAsync(tenantId, contactId, since, cancellationToken);
 
     public async Task<IReadOnlyList<JournaledContact>> ReadContactsAppendedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
     {
@@ -227,7 +213,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
     }
 
     /// <summary>A timestamptz as read: UTC, to the microsecond.</summary>
-    private static DateTimeOffset Time(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+    internal static DateTimeOffset Time(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -76,8 +76,16 @@ public sealed class EventJournalTests
         }
 
         clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal([null], await journal.AppendAsync(Tenant, [Entry("c0", "c0-later")], JournalClock.Now(clock)));
-        Assert.Equal(["c0-e0", "c0-later"], (await journal.ReadContactAsync(Tenant, "c0", DateTimeOffset.MinValue)).Select(e => e.EventId));
+        var later = JournalClock.Now(clock);
+        Assert.Equal([null], await journal.AppendAsync(Tenant, [Entry("c0", "c0-later")], later));
+        // Reads of one contact from two points at once, and of a contact with no events, each get what they asked for.
+        var (whole, sinceLater, unknown) = (
+            journal.ReadContactAsync(Tenant, "c0", DateTimeOffset.MinValue),
+            journal.ReadContactAsync(Tenant, "c0", later),
+            journal.ReadContactAsync(Tenant, "nobody", DateTimeOffset.MinValue));
+        Assert.Equal(["c0-e0", "c0-later"], (await whole).Select(e => e.EventId));
+        Assert.Equal(["c0-later"], (await sinceLater).Select(e => e.EventId));
+        Assert.Empty(await unknown);
     }
 
     [Theory]
