@@ -214,15 +214,18 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     /// </summary>
     private async Task<int> WarmUpAsync(HostProcess host, GrpcChannel ingest, GrpcChannel readChannel, string name)
     {
+        var before = await RuntimeCounters.ReadAsync(host, cancellationToken);
         for (var round = 1; ; round++)
         {
-            var before = await RuntimeCounters.ReadAsync(host, cancellationToken);
             await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up-{round}", null);
             var after = await RuntimeCounters.ReadAsync(host, cancellationToken);
             if (before.JitShareUntil(after) <= options.SettledJitShare || round == options.MaxWarmUpRounds)
             {
                 return round;
             }
+
+            // One reading ends a round and starts the next.
+            before = after;
         }
     }
 
