@@ -257,7 +257,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             (run.ActivationsPerSecond is { } activations ? $", {activations:N0} activations/s" : "") +
             (run.PeakRssMiB is { } rss ? $", peak RSS {rss:N0} MiB" : "") +
             (run.Cpu?.Host is { } host ? $", host CPU {host:0.00} cores" : "") +
-            (run.Cost is { } cost ? $" ({cost.CpuMicroseconds:N0} µs, {cost.AllocatedBytes:N0} B allocated an event, GC pauses {cost.GcPauseShare:P0} of it, JIT {cost.JitShare:P0})" : "") +
+            (run.Cost is { } cost ? $" ({cost.CpuMicroseconds:N0} µs, {cost.AllocatedBytes:N0} B allocated an event, GC pauses {cost.GcPauseShare:P0} of it, {cost.GcMeanPauseMs:N0} ms each on average, JIT {cost.JitShare:P0})" : "") +
             (run.Cpu is { } cpu ? $", bench {cpu.Bench:0.00}, others {cpu.Others:0.00} cores" : ""));
         return run;
     }

@@ -7,13 +7,18 @@ namespace Handoff.Benchmarks;
 /// listener): bytes allocated on the managed heap, time paused for garbage collection and CPU time, all since the
 /// process started; and from Orleans' own meter (Microsoft.Orleans, exported beside it) the grain activations created
 /// since the silo started, of every grain type (contacts are nearly all of them in a pass). Two readings around a pass
-/// give what the pass cost the host per event, how many activations it made, and how much of its CPU went to compiling
-/// code (the JIT), which a warm-up should have done already.
+/// give what the pass cost the host per event, how many activations it made, how long its garbage collections paused
+/// it on average (what a read that meets one waits), and how much of its CPU went to compiling code (the JIT), which a
+/// warm-up should have done already.
 /// </summary>
-public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSeconds, double CpuSeconds, double Activations, double JitSeconds)
+public sealed record RuntimeCounters(
+    double AllocatedBytes, double GcPauseSeconds, double GcCollections, double CpuSeconds, double Activations, double JitSeconds)
 {
     private const string Allocated = "dotnet_gc_heap_total_allocated_bytes_total";
     private const string GcPause = "dotnet_gc_pause_time_seconds_total";
+
+    // One line per generation collected.
+    private const string Collections = "dotnet_gc_collections_total";
     private const string Cpu = "dotnet_process_cpu_time_seconds_total";
     private const string Jit = "dotnet_jit_compilation_time_seconds_total";
 
@@ -24,7 +29,7 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var text = await http.GetStringAsync($"{host.ManagementAddress}/metrics", cancellationToken);
-        double allocated = 0, pause = 0, cpu = 0, activations = 0;
+        double allocated = 0, pause = 0, collections = 0, cpu = 0, activations = 0;
         double? jit = null;
         foreach (var line in text.Split('\n'))
         {
@@ -43,6 +48,10 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
             {
                 pause += Value(line);
             }
+            else if (name.SequenceEqual(Collections))
+            {
+                collections += Value(line);
+            }
             else if (name.SequenceEqual(Cpu))
             {
                 cpu += Value(line);
@@ -58,7 +67,7 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
         }
 
         // The warm-up stops on this counter: without it, it would stop after one round as if the JIT were done.
-        return new RuntimeCounters(allocated, pause, cpu, activations,
+        return new RuntimeCounters(allocated, pause, collections, cpu, activations,
             jit ?? throw new InvalidOperationException($"The host's /metrics has no {Jit}: the warm-up cannot tell when the JIT is done."));
     }
 
@@ -70,6 +79,7 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
         (later.CpuSeconds - CpuSeconds) * 1e6 / events,
         (later.AllocatedBytes - AllocatedBytes) / events,
         ShareOfCpu(later, later.GcPauseSeconds - GcPauseSeconds),
+        later.GcCollections > GcCollections ? (later.GcPauseSeconds - GcPauseSeconds) * 1e3 / (later.GcCollections - GcCollections) : 0,
         JitShareUntil(later));
 
     /// <summary>Time spent compiling code between this reading and a later one, as a share of the host's CPU time.</summary>
@@ -86,6 +96,7 @@ public sealed record RuntimeCounters(double AllocatedBytes, double GcPauseSecond
 
 /// <summary>
 /// The host's cost of one event in a pass: CPU microseconds (user and system), bytes allocated on the managed heap,
-/// and the time paused for garbage collection and the time spent compiling code, each as a share of the host's CPU time.
+/// the time paused for garbage collection and the time spent compiling code, each as a share of the host's CPU time,
+/// and the mean pause of a collection in milliseconds.
 /// </summary>
-public sealed record HostCost(double CpuMicroseconds, double AllocatedBytes, double GcPauseShare, double JitShare);
+public sealed record HostCost(double CpuMicroseconds, double AllocatedBytes, double GcPauseShare, double GcMeanPauseMs, double JitShare);
