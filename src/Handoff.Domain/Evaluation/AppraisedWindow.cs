@@ -6,43 +6,91 @@ namespace Handoff.Domain.Evaluation;
 /// <summary>
 /// The recent-event window (the rule of <see cref="RecentEventWindow.Trim"/>) kept up to date in place, one new event at a
 /// time, with each event's appraisal: sorted by time, ties by event id, an event arriving late inserted where it belongs.
-/// The plain list of events (for evidence, summaries and storage) is built only when asked for.
 /// </summary>
+/// <remarks>
+/// Each event is kept as a <see cref="WindowEvent"/> of values, its words copied into one character store per window,
+/// so keeping an event adds no object for the garbage collector to find through the contact and move: a contact lives
+/// long, its new events arrive all the time, and the objects they were kept as were most of what every collection had
+/// to promote (measured in docs/ingest-durability.md). The events as objects, for evidence, summaries and storage, are
+/// built again only when asked for.
+/// </remarks>
 public sealed class AppraisedWindow
 {
-    private const int InitialCapacity = 4;
-    private readonly List<AppraisedEvent> items;
     private readonly ScoringOptions options;
-    private List<EngagementEvent>? events;
+    private WindowEvent[] items = [];
+    private int count;
+
+    /// <summary>The words of the events kept, each event's one after the other; what <see cref="Trim"/> drops stays until the store is rebuilt.</summary>
+    private char[] words = [];
+    private int wordsUsed;
+    private int wordsLive;
 
     public AppraisedWindow(ScoringOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
-        items = [];
     }
 
-    public int Count => items.Count;
+    public int Count => count;
 
-    public AppraisedEvent this[int index] => items[index];
+    public ref readonly WindowEvent this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)count, nameof(index));
+            return ref items[index];
+        }
+    }
 
-    /// <summary>The events, oldest first; built on first use after a change.</summary>
+    /// <summary>The events, oldest first, built anew on every call.</summary>
     public IReadOnlyList<EngagementEvent> Events
     {
         get
         {
-            if (events is null)
+            var events = new List<EngagementEvent>(count);
+            for (var i = 0; i < count; i++)
             {
-                events = new List<EngagementEvent>(items.Count);
-                foreach (var item in items)
-                {
-                    events.Add(item.Event);
-                }
+                events.Add(EventAt(i));
             }
 
             return events;
         }
     }
+
+    /// <summary>The event at <paramref name="index"/> as it arrived.</summary>
+    public EngagementEvent EventAt(int index)
+    {
+        ref readonly var e = ref this[index];
+        var at = e.WordsStart;
+        return new EngagementEvent
+        {
+            EventId = Word(ref at, e.IdLength)!,
+            Text = Word(ref at, e.TextLength),
+            Feature = Word(ref at, e.FeatureLength),
+            OwnerUserId = Word(ref at, e.OwnerLength),
+            Type = e.Type,
+            OccurredAt = e.OccurredAt,
+            Channel = e.Channel,
+            PricingPage = e.PricingPage,
+            AppointmentTime = e.AppointmentTime,
+            Stage = e.Stage,
+            Phase = e.Phase,
+        };
+    }
+
+    /// <summary>The text of the event at <paramref name="index"/>, or null when it has none.</summary>
+    public string? TextAt(int index)
+    {
+        ref readonly var e = ref this[index];
+        var at = e.WordsStart + e.IdLength;
+        return Word(ref at, e.TextLength);
+    }
+
+    /// <summary>True when the events at the two places have the same id.</summary>
+    public bool SameId(int a, int b) => IdOf(this[a]).SequenceEqual(IdOf(this[b]));
+
+    /// <summary>True when the events at the two places sort together (same time, same id).</summary>
+    public bool SameKey(int a, int b) => this[a].OccurredAt == this[b].OccurredAt && SameId(a, b);
 
     /// <summary>
     /// Inserts the event after every event that sorts before or with it, so events equal in time and id keep their
@@ -51,25 +99,19 @@ public sealed class AppraisedWindow
     /// </summary>
     public void Add(AppraisedEvent e)
     {
-        events = null;
-        var at = items.Count;
-        while (at > 0 && Compare(items[at - 1].Event, e.Event) > 0)
+        var added = e.Event;
+        ArgumentNullException.ThrowIfNull(added);
+        var at = count;
+        while (at > 0 && Compare(items[at - 1], added) > 0)
         {
             at--;
         }
 
-        // Most contacts hold a few events: the array grows with the window up to the bound and one arriving, rather
-        // than List's doubling past it (a batch may go beyond the bound until Trim; List's own growth takes that).
-        if (items.Count == items.Capacity)
-        {
-            var grown = Math.Min(Math.Max(InitialCapacity, items.Capacity * 2), options.MaxRecentEvents + 1);
-            if (grown > items.Count)
-            {
-                items.Capacity = grown;
-            }
-        }
-
-        items.Insert(at, e);
+        EnsureRoomForOneMore();
+        var wordsStart = Store(added.EventId, added.Text, added.Feature, added.OwnerUserId);
+        Array.Copy(items, at, items, at + 1, count - at);
+        items[at] = new WindowEvent(e, wordsStart);
+        count++;
     }
 
     /// <summary>Drops the events older than the window before <paramref name="now"/>, then the oldest beyond the most kept.</summary>
@@ -77,24 +119,35 @@ public sealed class AppraisedWindow
     {
         var oldest = now - options.RecentEventWindow;
         var expired = 0;
-        while (expired < items.Count && items[expired].Event.OccurredAt < oldest)
+        while (expired < count && items[expired].OccurredAt < oldest)
         {
             expired++;
         }
 
-        var drop = Math.Max(expired, items.Count - options.MaxRecentEvents);
-        if (drop > 0)
+        var drop = Math.Max(expired, count - options.MaxRecentEvents);
+        if (drop <= 0)
         {
-            events = null;
-            items.RemoveRange(0, drop);
+            return;
+        }
+
+        for (var i = 0; i < drop; i++)
+        {
+            wordsLive -= items[i].WordsSize;
+        }
+
+        Array.Copy(items, drop, items, 0, count - drop);
+        count -= drop;
+        if (count == 0)
+        {
+            wordsUsed = 0;
         }
     }
 
     /// <summary>Index of the first event after <paramref name="now"/>: the events before it are the ones in the past.</summary>
     public int EndOfPast(DateTimeOffset now)
     {
-        var end = items.Count;
-        while (end > 0 && items[end - 1].Event.OccurredAt > now)
+        var end = count;
+        while (end > 0 && items[end - 1].OccurredAt > now)
         {
             end--;
         }
@@ -102,12 +155,78 @@ public sealed class AppraisedWindow
         return end;
     }
 
-    /// <summary>True when the two events sort together (same time, same id).</summary>
-    public static bool SameKey(EngagementEvent a, EngagementEvent b) => Compare(a, b) == 0;
-
-    private static int Compare(EngagementEvent a, EngagementEvent b)
+    /// <summary>
+    /// Most contacts hold a few events: the array grows with the window up to the bound and one arriving, rather than
+    /// doubling past it; a batch may go beyond the bound until <see cref="Trim"/>, and then it doubles.
+    /// </summary>
+    private void EnsureRoomForOneMore()
     {
-        var byTime = a.OccurredAt.CompareTo(b.OccurredAt);
-        return byTime != 0 ? byTime : string.CompareOrdinal(a.EventId, b.EventId);
+        if (count < items.Length)
+        {
+            return;
+        }
+
+        var bound = options.MaxRecentEvents + 1;
+        var grown = count < bound ? Math.Min(Math.Max(1, items.Length * 2), bound) : items.Length * 2;
+        Array.Resize(ref items, grown);
+    }
+
+    /// <summary>Copies the event's words to the end of the store, rebuilt with only the live words when it is full; returns where they start.</summary>
+    private int Store(string id, string? text, string? feature, string? owner)
+    {
+        var needed = id.Length + (text?.Length ?? 0) + (feature?.Length ?? 0) + (owner?.Length ?? 0);
+        if (wordsUsed + needed > words.Length)
+        {
+            Rebuild(needed);
+        }
+
+        var start = wordsUsed;
+        foreach (var word in (ReadOnlySpan<string?>)[id, text, feature, owner])
+        {
+            word.AsSpan().CopyTo(words.AsSpan(wordsUsed));
+            wordsUsed += word?.Length ?? 0;
+        }
+
+        wordsLive += needed;
+        return start;
+    }
+
+    /// <summary>A store of twice what is live and <paramref name="needed"/>, the live words moved into it in window order.</summary>
+    private void Rebuild(int needed)
+    {
+        var rebuilt = new char[words.Length == 0 ? needed : (wordsLive + needed) * 2];
+        var used = 0;
+        for (var i = 0; i < count; i++)
+        {
+            ref var e = ref items[i];
+            var size = e.WordsSize;
+            Array.Copy(words, e.WordsStart, rebuilt, used, size);
+            e = e.MovedTo(used);
+            used += size;
+        }
+
+        words = rebuilt;
+        wordsUsed = used;
+    }
+
+    /// <summary>The word of <paramref name="length"/> at <paramref name="at"/>, which it moves past.</summary>
+    private string? Word(ref int at, int length)
+    {
+        if (length == WindowEvent.NoWord)
+        {
+            return null;
+        }
+
+        var word = length == 0 ? "" : new string(words, at, length);
+        at += length;
+        return word;
+    }
+
+    private ReadOnlySpan<char> IdOf(in WindowEvent e) => words.AsSpan(e.WordsStart, e.IdLength);
+
+    private int Compare(in WindowEvent kept, EngagementEvent added)
+    {
+        var byTime = kept.OccurredAt.CompareTo(added.OccurredAt);
+        return byTime != 0 ? byTime : IdOf(kept).SequenceCompareTo(added.EventId.AsSpan());
     }
 }

@@ -27,14 +27,14 @@ public sealed class WindowAssessor
         var total = 0.0;
         for (var i = 0; i < window.Count; i++)
         {
-            var e = window[i];
-            if (e.Event.OccurredAt > at)
+            ref readonly var e = ref window[i];
+            if (e.OccurredAt > at)
             {
                 // Sorted by time: the rest is later still.
                 break;
             }
 
-            total += e.Weight * Math.Pow(0.5, (at - e.Event.OccurredAt) / options.HalfLife);
+            total += e.Weight * Math.Pow(0.5, (at - e.OccurredAt) / options.HalfLife);
         }
 
         return EngagementScorer.Rounded(total);
@@ -59,13 +59,13 @@ public sealed class WindowAssessor
         var balance = 0;
         for (var i = 0; i < window.Count; i++)
         {
-            var e = window[i];
-            if (e.Event.OccurredAt > now)
+            ref readonly var e = ref window[i];
+            if (e.OccurredAt > now)
             {
                 break;
             }
 
-            if (!e.IsInboundMessage || e.Event.OccurredAt < from)
+            if (!e.IsInboundMessage || e.OccurredAt < from)
             {
                 continue;
             }

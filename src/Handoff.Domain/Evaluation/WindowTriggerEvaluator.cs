@@ -77,7 +77,7 @@ public sealed class WindowTriggerEvaluator
     }
 
     /// <summary>Reasons made of moments count only what happened after the last resume (see the reference evaluator).</summary>
-    private static bool Unhandled(EngagementEvent e, DateTimeOffset? handledAt) => handledAt is not { } handled || e.OccurredAt > handled;
+    private static bool Unhandled(in WindowEvent e, DateTimeOffset? handledAt) => handledAt is not { } handled || e.OccurredAt > handled;
 
     private List<string>? BuyingSignals(ContactProfile profile, EngagementAssessment assessment)
     {
@@ -96,7 +96,7 @@ public sealed class WindowTriggerEvaluator
         DateTimeOffset? lastResponse = null;
         for (var i = 0; i < past; i++)
         {
-            var e = window[i].Event;
+            ref readonly var e = ref window[i];
             if (e.IsInboundResponse && (lastResponse is null || e.OccurredAt > lastResponse))
             {
                 lastResponse = e.OccurredAt;
@@ -108,7 +108,7 @@ public sealed class WindowTriggerEvaluator
         var channels = 0UL;
         for (var i = 0; i < past; i++)
         {
-            var e = window[i].Event;
+            ref readonly var e = ref window[i];
             if (e.Type == EventType.SiTouchSent && Unhandled(e, handledAt) && (lastResponse is null || e.OccurredAt > lastResponse))
             {
                 touches++;
@@ -146,18 +146,18 @@ public sealed class WindowTriggerEvaluator
         Span<int> hits = stackalloc int[reference.JudgementKinds];
         hits.Fill(-1);
         var latest = -1;
-        for (var end = past - 1; end >= 0 && window[end].Event.OccurredAt >= from;)
+        for (var end = past - 1; end >= 0 && window[end].OccurredAt >= from;)
         {
             var start = end;
-            while (start > 0 && AppraisedWindow.SameKey(window[start - 1].Event, window[end].Event))
+            while (start > 0 && window.SameKey(start - 1, end))
             {
                 start--;
             }
 
             for (var i = start; i <= end; i++)
             {
-                var e = window[i];
-                if (!e.IsInboundMessage || !Unhandled(e.Event, handledAt))
+                ref readonly var e = ref window[i];
+                if (!e.IsInboundMessage || !Unhandled(e, handledAt))
                 {
                     continue;
                 }
@@ -182,20 +182,18 @@ public sealed class WindowTriggerEvaluator
 
         List<string>? evidence = null;
         var quoted = false;
-        var latestId = window[latest].Event.EventId;
         for (var kind = 0; kind < hits.Length; kind++)
         {
             if (hits[kind] >= 0)
             {
-                var hit = window[hits[kind]].Event;
-                (evidence ??= []).Add(EvidenceWording.Judgement(reference.JudgementRequest(kind), hit.Text!, options.QuoteMaxLength));
-                quoted |= string.Equals(hit.EventId, latestId, StringComparison.Ordinal);
+                (evidence ??= []).Add(EvidenceWording.Judgement(reference.JudgementRequest(kind), window.TextAt(hits[kind])!, options.QuoteMaxLength));
+                quoted |= window.SameId(hits[kind], latest);
             }
         }
 
         if (!quoted && window[latest].Tone == Sentiment.Negative)
         {
-            (evidence ??= []).Add(EvidenceWording.LatestNegative(window[latest].Event.Text!, options.QuoteMaxLength));
+            (evidence ??= []).Add(EvidenceWording.LatestNegative(window.TextAt(latest)!, options.QuoteMaxLength));
         }
 
         return evidence;
@@ -209,7 +207,7 @@ public sealed class WindowTriggerEvaluator
         var views = 0;
         for (var i = 0; i < past; i++)
         {
-            var e = window[i].Event;
+            ref readonly var e = ref window[i];
             if (e.Type == EventType.ProposalViewed && e.OccurredAt >= viewsFrom && Unhandled(e, handledAt))
             {
                 views++;
@@ -242,7 +240,7 @@ public sealed class WindowTriggerEvaluator
         DateTimeOffset? earliest = null;
         for (var i = 0; i < past; i++)
         {
-            var b = window[i].Event;
+            ref readonly var b = ref window[i];
             if (b.Type != EventType.AppointmentBooked || !Unhandled(b, handledAt)
                 || !(b.AppointmentTime > now && b.AppointmentTime <= now + options.MeetingHorizon)
                 || (earliest is not null && b.AppointmentTime >= earliest) || IsCancelled(window, i, past))
@@ -259,10 +257,10 @@ public sealed class WindowTriggerEvaluator
     /// <summary>A cancellation after the booking that names its appointment time, or none; only later events can be one.</summary>
     private static bool IsCancelled(AppraisedWindow window, int booking, int past)
     {
-        var b = window[booking].Event;
+        ref readonly var b = ref window[booking];
         for (var j = booking + 1; j < past; j++)
         {
-            var c = window[j].Event;
+            ref readonly var c = ref window[j];
             if (c.Type == EventType.AppointmentCancelled && c.OccurredAt > b.OccurredAt
                 && (c.AppointmentTime is null || c.AppointmentTime == b.AppointmentTime))
             {

@@ -50,7 +50,10 @@ public sealed record EngagementEvent
     }
 
     /// <summary>The contact spoke to us: a reply, an SMS, an answered call.</summary>
-    public bool IsInboundResponse => Type is EventType.EmailReplied or EventType.SmsReceived or EventType.CallAnswered;
+    public bool IsInboundResponse => IsInboundResponseType(Type);
+
+    /// <summary>The kinds of event in which the contact speaks to us.</summary>
+    public static bool IsInboundResponseType(EventType type) => type is EventType.EmailReplied or EventType.SmsReceived or EventType.CallAnswered;
 
     /// <summary>Events that carry the contact's own words.</summary>
     public bool IsInboundMessage => IsInboundResponse && !string.IsNullOrWhiteSpace(Text);

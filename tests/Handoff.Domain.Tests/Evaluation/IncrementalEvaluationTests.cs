@@ -42,7 +42,7 @@ public sealed class IncrementalEvaluationTests
             }
 
             incremental.Trim(appendedAt);
-            Assert.Equal(full, incremental.Events, ReferenceEqualityComparer.Instance);
+            Assert.Equal(full, incremental.Events);
 
             var profile = new ContactProfile("c-1", "Brandon Lee", "u-1", LifecycleStage.Sql, batch.Phase);
             DateTimeOffset? handledAt = batch.HandledMinutesAgo is { } ago ? appendedAt.AddMinutes(-ago) : null;
