@@ -87,7 +87,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private static SiloProcess StartWith(string name, IEnumerable<string> settings, bool shippedLogLevels = false)
     {
-        int grpcPort = FreePort(), webPort = FreePort(), siloPort = FreePort(), gatewayPort = FreePort();
+        var ports = FreePorts.Take(5);
+        int grpcPort = ports[0], webPort = ports[1], siloPort = ports[2], gatewayPort = ports[3];
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -102,7 +103,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"Handoff:Server:GrpcWebUrl=http://127.0.0.1:{webPort}",
             $"Handoff:Server:Silo:SiloPort={siloPort}",
             $"Handoff:Server:Silo:GatewayPort={gatewayPort}",
-            $"Handoff:Server:ManagementUrl=http://127.0.0.1:{FreePort()}",
+            $"Handoff:Server:ManagementUrl=http://127.0.0.1:{ports[4]}",
             Credentials.Setting,
             // One test identity stands in for every user and service of a busy tenant: it gets the whole tenant's rate.
             "Handoff:Limits:CallsPerSecondPerUser=1000000",
@@ -206,12 +207,5 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

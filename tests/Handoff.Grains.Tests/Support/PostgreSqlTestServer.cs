@@ -140,7 +140,7 @@ public sealed class PostgreSqlTestServer
             }
 
             await RunAsync("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], asPostgres);
-            var port = FreePort();
+            var port = FreePorts.One();
             await RunAsync(
                 "pg_ctl",
                 ["-D", data, "-l", log, "-w", "-t", "60", "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=300", "start"],
@@ -192,13 +192,6 @@ public sealed class PostgreSqlTestServer
                     $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error} {await output}" +
                     " (PostgreSQL 15's initdb and pg_ctl must be on PATH, or set " + Variable + ")");
             }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

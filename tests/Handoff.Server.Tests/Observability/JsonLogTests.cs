@@ -39,7 +39,7 @@ public sealed class JsonLogTests
     public async Task A_raised_and_a_resolved_card_are_logged_with_tenant_contact_card_and_reasons_as_JSON_fields()
     {
         var captured = new CapturingLoggerProvider();
-        var grpcPort = ServerHost.FreePort();
+        var grpcPort = FreePorts.One();
         var credentials = new TestCredentials();
         var app = HandoffServer.Build(
             ServerHost.ThrowawayArgs(credentials, $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{grpcPort}", "--Handoff:Observability:JsonLogs=true", "--Logging:LogLevel:Handoff.Grains=Information"),

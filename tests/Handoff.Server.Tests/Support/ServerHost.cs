@@ -102,7 +102,7 @@ public sealed class ServerHost : IAsyncDisposable
         StartWithAsync(databasePath, null, null, settings);
 
     /// <summary>
-    /// A port <see cref="FreePort"/> found free can be taken before the host binds it (by any process's outgoing
+    /// A port <see cref="FreePorts"/> found free can be taken before the host binds it (by any process's outgoing
     /// connection, which draws from the same ephemeral range): the host is then started again on other free ports.
     /// </summary>
     private const int StartAttempts = 3;
@@ -124,17 +124,17 @@ public sealed class ServerHost : IAsyncDisposable
 
     private static async Task<ServerHost> StartOnFreePortsAsync(string databasePath, TestCredentials? credentials, Action<WebApplicationBuilder>? configure, string[] settings)
     {
-        int siloPort = FreePort(), gatewayPort = FreePort();
+        var ports = FreePorts.Take(5);
         // Settings come last: a later duplicate wins in command-line configuration, so a test's own URL replaces these.
         string[] args =
         [
-            $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{FreePort()}",
-            $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{FreePort()}",
-            $"--Handoff:Server:ManagementUrl=http://127.0.0.1:{FreePort()}",
+            $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{ports[0]}",
+            $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{ports[1]}",
+            $"--Handoff:Server:ManagementUrl=http://127.0.0.1:{ports[2]}",
             .. credentials is null ? Array.Empty<string>() : [$"--{credentials.Setting}"],
             $"--Handoff:Server:Storage:SqlitePath={databasePath}",
-            $"--Handoff:Server:Silo:SiloPort={siloPort}",
-            $"--Handoff:Server:Silo:GatewayPort={gatewayPort}",
+            $"--Handoff:Server:Silo:SiloPort={ports[3]}",
+            $"--Handoff:Server:Silo:GatewayPort={ports[4]}",
             "--Logging:LogLevel:Default=Warning",
             // Heartbeats are tested on their own; elsewhere they would only interleave with the notifications.
             "--Handoff:Api:WatchHeartbeatInterval=00:10:00",
@@ -167,17 +167,21 @@ public sealed class ServerHost : IAsyncDisposable
     /// <see cref="ThrowawayArgs"/> without a key setting: for the start-up's refusals of missing or conflicting keys, and
     /// for hosts whose <paramref name="more"/> name another key source.
     /// </summary>
-    public static string[] ThrowawayArgsWithoutKey(params string[] more) =>
-    [
-        $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{FreePort()}",
-        $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{FreePort()}",
-        $"--Handoff:Server:ManagementUrl=http://127.0.0.1:{FreePort()}",
-        $"--Handoff:Server:Storage:SqlitePath={NewDatabasePath()}",
-        $"--Handoff:Server:Silo:SiloPort={FreePort()}",
-        $"--Handoff:Server:Silo:GatewayPort={FreePort()}",
-        "--Logging:LogLevel:Default=Warning",
-        .. more,
-    ];
+    public static string[] ThrowawayArgsWithoutKey(params string[] more)
+    {
+        var ports = FreePorts.Take(5);
+        return
+        [
+            $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{ports[0]}",
+            $"--Handoff:Server:GrpcWebUrl=http://127.0.0.1:{ports[1]}",
+            $"--Handoff:Server:ManagementUrl=http://127.0.0.1:{ports[2]}",
+            $"--Handoff:Server:Storage:SqlitePath={NewDatabasePath()}",
+            $"--Handoff:Server:Silo:SiloPort={ports[3]}",
+            $"--Handoff:Server:Silo:GatewayPort={ports[4]}",
+            "--Logging:LogLevel:Default=Warning",
+            .. more,
+        ];
+    }
 
     /// <summary>The settings that put a host on the PostgreSQL database <paramref name="connectionString"/>, and <paramref name="more"/>.</summary>
     public static string[] PostgreSqlSettings(string connectionString, params string[] more) =>
@@ -207,11 +211,4 @@ public sealed class ServerHost : IAsyncDisposable
 
     private static InvalidOperationException NoSharedKey() =>
         new("This host was started without a shared key: its callers bring tokens of their own.");
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

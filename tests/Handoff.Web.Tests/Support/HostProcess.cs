@@ -17,7 +17,7 @@ namespace Handoff.Web.Tests.Support;
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("handoff-web-tests-").FullName;
-    private readonly int grpcPort = FreePort(), webPort = FreePort(), managementPort = FreePort(), siloPort = FreePort(), gatewayPort = FreePort();
+    private readonly int grpcPort, webPort, managementPort, siloPort, gatewayPort;
     private readonly string[] settings;
     private readonly StringBuilder output = new();
     private readonly GrpcChannel channel;
@@ -26,6 +26,8 @@ public sealed class HostProcess : IAsyncDisposable
     private HostProcess(string[] settings)
     {
         this.settings = settings;
+        var ports = FreePorts.Take(5);
+        (grpcPort, webPort, managementPort, siloPort, gatewayPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
         channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
     }
 
@@ -151,12 +153,5 @@ public sealed class HostProcess : IAsyncDisposable
         {
             output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
