@@ -18,6 +18,7 @@ using Handoff.Server.Mapping;
 using Handoff.Server.Observability;
 using Handoff.Storage;
 using Handoff.Storage.Journal;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
@@ -34,7 +35,8 @@ var frames = workload.Batches.Select(b => b.ToByteArray()).ToArray();
 var folder = Directory.CreateTempSubdirectory("handoff-stages-").FullName;
 var results = new List<(string Stage, double Micros, double Bytes)>();
 
-var services = new ServiceCollection().AddMetrics().AddSerializer(s => s.AddAssembly(typeof(StoredEvent).Assembly)).BuildServiceProvider();
+var services = new ServiceCollection().AddMetrics().AddSerializer(s => s.AddAssembly(typeof(StoredEvent).Assembly))
+    .AddHandoffGrainServices(new ConfigurationBuilder().Build()).BuildServiceProvider();
 var pipeline = new IngestPipeline(null!, null!, Options.Create(new IngestOptions()), Options.Create(new ApiOptions()),
     Options.Create(new ContactOptions()), TimeProvider.System, new IngestMetrics(services.GetRequiredService<IMeterFactory>()));
 var scoring = new ScoringOptions();
@@ -45,9 +47,7 @@ var cardRules = new CardRules(new CardOptions());
 var appraiser = new EventAppraiser(scorer, triggers);
 var assessor = new WindowAssessor(scorer);
 var windowTriggers = new WindowTriggerEvaluator(triggers, assessor);
-// The summary writers are not called by a checkpoint.
-var engine = new HandoffEngine(scorer, triggers, cardRules, null!, null!, Options.Create(scoring), Options.Create(new CardOptions()),
-    Options.Create(new ContactOptions()));
+var engine = services.GetRequiredService<HandoffEngine>();
 var stateFormat = new BinaryStateSerializer(services.GetRequiredService<Serializer>());
 var stateCopier = services.GetRequiredService<DeepCopier<ContactState>>();
 

@@ -222,6 +222,9 @@ public sealed class AppraisedWindow
         return word;
     }
 
+    /// <summary>The event's words one after the other: its id, then its text, feature and owner, each as long as the event says.</summary>
+    internal ReadOnlySpan<char> WordsOf(in WindowEvent e) => words.AsSpan(e.WordsStart, e.WordsSize);
+
     private ReadOnlySpan<char> IdOf(in WindowEvent e) => words.AsSpan(e.WordsStart, e.IdLength);
 
     private int Compare(in WindowEvent kept, EngagementEvent added)

@@ -21,7 +21,10 @@ public sealed class ContactState
     [Id(5)] public bool AutoEngage { get; set; } = true;
     [Id(6)] public OutreachPauseState? Pause { get; set; }
     [Id(7)] public bool Unsubscribed { get; set; }
-    /// <summary>The stored copy of the recent-event window the contact works on in memory, brought up to date at each write.</summary>
+    /// <summary>
+    /// The recent-event window as states written before <see cref="PackedRecentEvents"/> hold it, one record per event:
+    /// read when such a state activates, never written now.
+    /// </summary>
     [Id(8)] public List<StoredEvent> RecentEvents { get; set; } = [];
     [Id(9)] public EngagementState Engagement { get; set; } = EngagementState.Initial;
     /// <summary>The latest card: active, or the last one resolved.</summary>
@@ -70,6 +73,12 @@ public sealed class ContactState
     /// appended at or before it.
     /// </summary>
     [Id(32)] public DateTimeOffset? SealedSeenThrough { get; set; }
+    /// <summary>
+    /// The stored copy of the recent-event window the contact works on in memory, brought up to date at each write: its
+    /// events' facts in one array (the layout of Handoff.Domain.Evaluation.PackedWindow). Never changed once set, only
+    /// replaced, so the copy a write takes shares it.
+    /// </summary>
+    [Id(33), Immutable] public byte[]? PackedRecentEvents { get; set; }
 }
 
 /// <summary>A sealed segment of seen event ids: its number, and when the newest of its events occurred (it is deleted once that is past the dedupe window).</summary>

@@ -30,7 +30,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
 
     /// <summary>
     /// The recent-event window, the one the contact works on, each event with its appraisal;
-    /// <see cref="ContactState.RecentEvents"/> is its stored form, built from it by <see cref="PrepareForWrite"/> for a
+    /// <see cref="ContactState.PackedRecentEvents"/> is its stored form, built from it by <see cref="PrepareForWrite"/> for a
     /// write and let go after it. Mapped and appraised from the stored form once per activation, when first needed
     /// (the stored form then goes); kept up to date in place afterwards.
     /// </summary>
@@ -107,14 +107,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         ForgetExpiredEventIds(now);
         if (window is not null)
         {
-            var events = window.Events;
-            var stored = new List<StoredEvent>(events.Count);
-            foreach (var e in events)
-            {
-                stored.Add(e.ToStored());
-            }
-
-            State.RecentEvents = stored;
+            State.PackedRecentEvents = PackedWindow.Pack(window);
         }
 
         State.Outbox = outbox.Messages.Select(m => m.ToStored()).ToList();
@@ -130,19 +123,30 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
     {
         if (window is not null)
         {
-            State.RecentEvents = [];
+            State.PackedRecentEvents = null;
         }
     }
 
     private AppraisedWindow LoadWindow()
     {
         var loaded = new AppraisedWindow(engine.Scoring);
-        foreach (var e in State.RecentEvents)
+        if (State.PackedRecentEvents is { } packed)
         {
-            loaded.Add(engine.Appraiser.Appraise(e.ToDomain()));
+            foreach (var e in PackedWindow.Unpack(packed))
+            {
+                loaded.Add(engine.Appraiser.Appraise(e));
+            }
+        }
+        else
+        {
+            foreach (var e in State.RecentEvents)
+            {
+                loaded.Add(engine.Appraiser.Appraise(e.ToDomain()));
+            }
         }
 
         State.RecentEvents = [];
+        State.PackedRecentEvents = null;
         return loaded;
     }
 

@@ -27,21 +27,6 @@ internal static class ContactStateMapping
         OwnerUserId = e.OwnerUserId,
     };
 
-    public static StoredEvent ToStored(this EngagementEvent e) => new()
-    {
-        EventId = e.EventId,
-        Type = e.Type,
-        OccurredAt = e.OccurredAt,
-        Channel = e.Channel,
-        Text = e.Text,
-        PricingPage = e.PricingPage,
-        AppointmentTime = e.AppointmentTime,
-        Feature = e.Feature,
-        Stage = e.Stage,
-        Phase = e.Phase,
-        OwnerUserId = e.OwnerUserId,
-    };
-
     public static OutreachMessage ToDomain(this OutreachMessageState m) => new()
     {
         MessageId = m.MessageId,

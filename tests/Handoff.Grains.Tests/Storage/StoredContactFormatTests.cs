@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Handoff.Domain.Evaluation;
 using Handoff.Domain.Model;
+using Handoff.Domain.Scoring;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
@@ -125,8 +127,8 @@ public sealed class StoredContactFormatTests
         "YNdMWUnfCIEAAAAAAAAAAOAhgADgA/jGR98IgQAAAAAAAAAA4AEFwXUhgADE1E0jSt8IgQAAAAAAAAAA4CEBA4ElIyKE5Jzyy4AAULizEUrfCOAh" +
         "4AEBwQHBAeA=";
 
-    /// <summary>The same state as the current code writes it (the card's fact sheet, summary writer and time unset, no seen segment).</summary>
-    private const string StoredStateBytes =
+    /// <summary>The same state as written before the window was packed: its events as a list of records (field 8).</summary>
+    private const string StoredStateBytesWithListWindow =
         "IAADQRdCcmFuZG9uIExlZUEPb3duZXItMQkDDQkDEQEBIehAC3JlcC0xIYAAZgSbIkrfCIEAAAAAAAAAAOBBFW9uIGhvbGlkYXngAQMhAAMh6EAL" +
         "ZXZ0LTEJAxEhgABQuLMRSt8IgQAAAAAAAAAA4AkDCUEpQ2FuIHNvbWVvbmUgY2FsbCBtZT8BAyGAAOCqoetK3wiBAAAAAAAAAADgQRFXZWJpbmFy" +
         "cwkDDQkDEcEJIYAAuHwVGkrfCIEAAAAAAAAAAODg4CHoADoCCQMFATEJAwkJAwkxAcXF8xVzU3lzdGVtLkNvbGxlY3Rpb25zLkdlbmVyaWMuTGlz" +
@@ -150,6 +152,30 @@ public sealed class StoredContactFormatTests
         "gABg10xZSd8IgQAAAAAAAAAA4CGAAOAD+MZH3wiBAAAAAAAAAADgAQUigADE1E0jSt8IgQAAAAAAAAAA4CEBA4ElIyKE5Jzyy4AAULizEUrfCOAh" +
         "4AEBwQHBAeA=";
 
+    /// <summary>The same state as the current code writes it: its window packed (field 33), the card's fact sheet, summary writer and time unset, no seen segment.</summary>
+    private const string StoredStateBytes =
+        "IAADQRdCcmFuZG9uIExlZUEPb3duZXItMQkDDQkDEQEBIehAC3JlcC0xIYAAZgSbIkrfCIEAAAAAAAAAAOBBFW9uIGhvbGlkYXngAQMh4CHoADoC" +
+        "CQMFATEJAwkJAwkxAcXF8xVzU3lzdGVtLkNvbGxlY3Rpb25zLkdlbmVyaWMuTGlzdGAxW1toYW5kb2ZmLlJlYXNvblJlY29yZF1dAAMh6AgDDTEB" +
+        "w9luPk1SZWFkT25seUxpc3RJbnRlcmZhY2VDb2RlY2AxW1tzdHJpbmddXQADQSVhc2tlZCBmb3IgYSBwZXJzb27gIYAAIEF3IkrfCIEAAAAAAAAA" +
+        "AODg4CGAAFC4sxFK3wiBAAAAAAAAAADgAQUBJeAh6EANY2FyZC0xAQlBIVNJIEh1bWFuIEhhbmRvZmZBJ0Fza2VkIGZvciBhIHBlcnNvbi7ZAy0B" +
+        "OgIJAwUJAxEJAw0JAwkJAwUhgAAgQXciSt8IgQAAAAAAAAAA4CGAAH4RKiNK3wiBAAAAAAAAAADgIYAAfhEqI0rfCIEAAAAAAAAAAODBEzEBH24g" +
+        "6mlSZWFkT25seUxpc3RJbnRlcmZhY2VDb2RlY2AxW1toYW5kb2ZmLkFjdGlvblJlY29yZF1dAAUh6AgDCcETIYAAZgSbIkrfCIEAAAAAAAAAAODg" +
+        "IOgIAwXBEyGAAH4RKiNK3wiBAAAAAAAAAADg4OAhgAA4TgYjSt8IgQAAAAAAAAAA4CGAAGYEmyJK3wiBAAAAAAAAAADgwQEJAwHBAeAh6AgDBcEJ" +
+        "4EEVY2FyZC0xOjE6MzEBaliwm61TeXN0ZW0uQ29sbGVjdGlvbnMuR2VuZXJpYy5MaXN0YDFbW0hhbmRvZmYuRG9tYWluLk1vZGVsLkhhbmRvZmZS" +
+        "ZWFzb24sSGFuZG9mZi5Eb21haW5dXQADCQMN4CGAAH4RKiNK3wiBAAAAAAAAAADgIQADIegADQkDDSGAAH4RKiNK3wiBAAAAAAAAAADgwRPBTQEJ" +
+        "QUtDYXJkIHJlc29sdmVkOiBTSSBhdXRvbWF0aW9uIHJlc3VtZWQu4OABDSEABSHoQAdtLTEJAwUJAwVBGUZvbGxvd2luZyB1cEEFSGkJAwkJAwUh" +
+        "gAAgQXciSt8IgQAAAAAAAAAA4CGAAIgF2SpK3wiBAAAAAAAAAADgwQHBE+Ag6EAHbS0yCQMJCQMJQQFBC0hlbGxvCQMNwQEhgAAgQXciSt8IgQAA" +
+        "AAAAAAAA4CGAACBBdyJK3wiBAAAAAAAAAADgIYAArMe+IkrfCIEAAAAAAAAAAODB/+DgIgANMQEpDCaSN2hhbmRvZmYuRGVsaXZlck5vdGlmaWNh" +
+        "dGlvbujo6CDoCAMFwQngIejAqwkDBQkDCUEHYy0xwQfBTQEJQVdTSSBIdW1hbiBIYW5kb2ZmOiBCcmFuZG9uIExlZSBuZWVkcyB5b3Ugbm93wVMx" +
+        "AVMWwfujUmVhZE9ubHlMaXN0SW50ZXJmYWNlQ29kZWNgMVtbSGFuZG9mZi5Eb21haW4uTW9kZWwuSGFuZG9mZlJlYXNvbixIYW5kb2ZmLkRvbWFp" +
+        "bl1dAAMJAw3gIYAAIEF3IkrfCIEAAAAAAAAAAODg4DABfOa/1TdoYW5kb2ZmLlJlc29sdmVOb3RpZmljYXRpb27o6Ogg6AgDDcH/4MFNCQMFIYAA" +
+        "fhEqI0rfCIEAAAAAAAAAAODgMAGshxz5NWhhbmRvZmYuSW5kZXhBY3RpdmVIYW5kb2Zm6OjoIOjAXgLBB8EJwU0BCTkNAAMJAw3gAToCIYAAIEF3" +
+        "IkrfCIEAAAAAAAAAAODBAeDgMAEeeSLlLWhhbmRvZmYuVW5pbmRleEhhbmRvZmbo6OjAXgLBTeAwAT7IXFA1aGFuZG9mZi5TY2hlZHVsZUVzY2Fs" +
+        "YXRpb27o6OjATSGAAMBS/kNK3wiBAAAAAAAAAADg4DABcA+ZtjFoYW5kb2ZmLkNhbmNlbEVzY2FsYXRpb27o6OjATeDgIYAA4AP4xkffCIEAAAAA" +
+        "AAAAAOAhgAB+ESojSt8IgQAAAAAAAAAA4CGAAKBtIpBI3wiBAAAAAAAAAADgIYAAYNdMWUnfCIEAAAAAAAAAAOAhgADgA/jGR98IgQAAAAAAAAAA" +
+        "4AEFIoAAxNRNI0rfCIEAAAAAAAAAAOAhAQOBJSMihOSc8suAAFC4sxFK3wjgIeABAcEBwQFBjwEBAFC4sxFK3wgAAAQCAwQDAOCqoetK3wgAAAZl" +
+        "dnQtMRVDYW4gc29tZW9uZSBjYWxsIG1lPwlXZWJpbmFycwhvd25lci0x4A==";
+
     private static readonly Serializer Serializer =
         new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
 
@@ -169,12 +195,13 @@ public sealed class StoredContactFormatTests
     /// another class, which is then written in a form of its own: the bytes written back differ the first time, then stay.
     /// </summary>
     [Theory]
-    [InlineData(StoredStateBytesWithRetiredField18)]
-    [InlineData(StoredStateBytesBeforeFactSheets)]
-    [InlineData(StoredStateBytesBeforeSeenSegments)]
-    [InlineData(StoredStateBytesWithRetiredField26)]
-    [InlineData(StoredStateBytes)]
-    public void A_contact_state_reads_back_from_its_stored_bytes_and_writes_bytes_that_read_the_same(string storedBytes)
+    [InlineData(StoredStateBytesWithRetiredField18, false)]
+    [InlineData(StoredStateBytesBeforeFactSheets, false)]
+    [InlineData(StoredStateBytesBeforeSeenSegments, false)]
+    [InlineData(StoredStateBytesWithRetiredField26, false)]
+    [InlineData(StoredStateBytesWithListWindow, false)]
+    [InlineData(StoredStateBytes, true)]
+    public void A_contact_state_reads_back_from_its_stored_bytes_and_writes_bytes_that_read_the_same(string storedBytes, bool windowPacked)
     {
         var stored = Convert.FromBase64String(storedBytes);
 
@@ -182,8 +209,8 @@ public sealed class StoredContactFormatTests
         var rewritten = Serializer.SerializeToArray(read);
         var readAgain = Serializer.Deserialize<ContactState>(rewritten);
 
-        Assert.Equal(Dump(State()), Dump(read));
-        Assert.Equal(Dump(State()), Dump(readAgain));
+        Assert.Equal(Dump(State(windowPacked)), Dump(read));
+        Assert.Equal(Dump(State(windowPacked)), Dump(readAgain));
         Assert.Equal(rewritten, Serializer.SerializeToArray(readAgain));
     }
 
@@ -191,7 +218,17 @@ public sealed class StoredContactFormatTests
     public void The_current_code_writes_the_held_bytes()
     {
         Assert.Equal(StoredEventBytes, Convert.ToBase64String(Serializer.SerializeToArray(Event(appendedAt: null))));
-        Assert.Equal(StoredStateBytes, Convert.ToBase64String(Serializer.SerializeToArray(State())));
+        Assert.Equal(StoredStateBytes, Convert.ToBase64String(Serializer.SerializeToArray(State(windowPacked: true))));
+    }
+
+    /// <summary>The held bytes pin the packed window's layout too: they must read back as the event packed.</summary>
+    [Fact]
+    public void The_window_held_packed_reads_back_as_its_event()
+    {
+        var read = Serializer.Deserialize<ContactState>(Convert.FromBase64String(StoredStateBytes))!;
+
+        Assert.Empty(read.RecentEvents);
+        Assert.Equal([WindowEvent().ToDomain()], PackedWindow.Unpack(read.PackedRecentEvents!));
     }
 
     /// <summary>Every field of the state, nested lists and the effects (by their runtime types) included.</summary>
@@ -214,9 +251,17 @@ public sealed class StoredContactFormatTests
         AppendedAt = appendedAt,
     };
 
-    /// <summary>A contact with every part filled: built the way the contact builds its parts (lists from collection expressions).</summary>
-    private static ContactState State()
+    /// <summary>The window's one event: a window never kept an event's append time.</summary>
+    private static StoredEvent WindowEvent() => Event(appendedAt: null);
+
+    /// <summary>
+    /// A contact with every part filled: built the way the contact builds its parts (lists from collection expressions),
+    /// its window packed as the current code writes it, or as the list of records written before.
+    /// </summary>
+    private static ContactState State(bool windowPacked)
     {
+        var window = new AppraisedWindow(new ScoringOptions());
+        window.Add(new AppraisedEvent(WindowEvent().ToDomain(), 0, Sentiment.Unknown, 0));
         var reasons = new List<ReasonRecord> { new(HandoffReason.NeedsHumanJudgement, ["asked for a person"], At) };
         var card = new CardState
         {
@@ -263,7 +308,8 @@ public sealed class StoredContactFormatTests
             AutoEngage = false,
             Pause = new OutreachPauseState("rep-1", At.AddMinutes(1), "on holiday"),
             Unsubscribed = true,
-            RecentEvents = [Event(At.AddHours(-1))],
+            RecentEvents = windowPacked ? [] : [Event(At.AddHours(-1))],
+            PackedRecentEvents = windowPacked ? PackedWindow.Pack(window) : null,
             Engagement = new EngagementState
             {
                 Score = 71,
