@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Grpc.Net.Client;
 using Handoff.Protos.V1;
@@ -39,15 +37,14 @@ public sealed class JsonLogTests
     public async Task A_raised_and_a_resolved_card_are_logged_with_tenant_contact_card_and_reasons_as_JSON_fields()
     {
         var captured = new CapturingLoggerProvider();
-        var grpcPort = FreePorts.One();
         var credentials = new TestCredentials();
         var app = HandoffServer.Build(
-            ServerHost.ThrowawayArgs(credentials, $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{grpcPort}", "--Handoff:Observability:JsonLogs=true", "--Logging:LogLevel:Handoff.Grains=Information"),
+            ServerHost.ThrowawayArgs(credentials, "--Handoff:Observability:JsonLogs=true", "--Logging:LogLevel:Handoff.Grains=Information"),
             builder => builder.Logging.AddProvider(captured));
         await app.StartAsync();
         try
         {
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            using var channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<IOptions<HandoffServerOptions>>().Value.GrpcUrl);
             var invoker = credentials.ForRequestTenant(channel.CreateCallInvoker());
             var tenantId = ServerFixture.NewTenant();
             var contacts = new ContactService.ContactServiceClient(invoker);

@@ -30,7 +30,7 @@ public sealed class TlsTests(TlsHostFixture fixture) : IClassFixture<TlsHostFixt
         var listening = Host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
 
         Assert.Equal(
-            new[] { fixture.GrpcUrl, fixture.GrpcWebUrl, Host.ManagementAddress.ToString().TrimEnd('/') }.Order(),
+            new[] { Host.GrpcAddress, Host.GrpcWebAddress, Host.ManagementAddress }.Select(a => a.ToString().TrimEnd('/')).Order(),
             listening.Order());
         Assert.Equal((Uri.UriSchemeHttps, Uri.UriSchemeHttps), (Host.GrpcAddress.Scheme, Host.GrpcWebAddress.Scheme));
     }
@@ -97,7 +97,7 @@ public sealed class TlsTests(TlsHostFixture fixture) : IClassFixture<TlsHostFixt
         const string Password = "correct horse";
         await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pkcs12, Password));
         await using var host = await ServerHost.StartAsync(null,
-            $"Handoff:Server:GrpcUrl=https://127.0.0.1:{FreePorts.One()}",
+            $"Handoff:Server:GrpcUrl=https://127.0.0.1:{ServerHost.FreePort}",
             $"Handoff:Server:Tls:CertificatePath={pfx}",
             $"Handoff:Server:Tls:Password={Password}");
         // Trusting only the new certificate: an answer proves the host presents the one from the .pfx file.
@@ -118,7 +118,7 @@ public sealed class TlsTests(TlsHostFixture fixture) : IClassFixture<TlsHostFixt
         await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pkcs12, "the real one"));
 
         var refused = Assert.Throws<HandoffStartupException>(() => HandoffServer.Build(ServerHost.ThrowawayArgs(null,
-            $"--Handoff:Server:GrpcUrl=https://127.0.0.1:{FreePorts.One()}",
+            $"--Handoff:Server:GrpcUrl=https://127.0.0.1:{ServerHost.FreePort}",
             $"--Handoff:Server:Tls:CertificatePath={pfx}",
             "--Handoff:Server:Tls:Password=a guess")));
 
@@ -133,7 +133,7 @@ public sealed class TlsTests(TlsHostFixture fixture) : IClassFixture<TlsHostFixt
     public void An_https_URL_without_a_certificate_stops_the_start_up_naming_the_certificate_setting(string listener)
     {
         var refused = Assert.Throws<HandoffStartupException>(() => HandoffServer.Build(ServerHost.ThrowawayArgs(null,
-            $"--Handoff:Server:{listener}=https://127.0.0.1:{FreePorts.One()}")));
+            $"--Handoff:Server:{listener}=https://127.0.0.1:{ServerHost.FreePort}")));
 
         Assert.Contains("Handoff:Server:Tls:CertificatePath", refused.Message, StringComparison.Ordinal);
     }
@@ -162,12 +162,6 @@ public sealed class TlsHostFixture : IAsyncLifetime
 
     public X509Certificate2 Certificate { get; } = TlsClient.SelfSignedCertificate();
 
-    private readonly int[] ports = FreePorts.Take(2);
-
-    public string GrpcUrl => $"https://127.0.0.1:{ports[0]}";
-
-    public string GrpcWebUrl => $"https://127.0.0.1:{ports[1]}";
-
     public ServerHost Host => host ?? throw new InvalidOperationException("The host is not started.");
 
     public async Task InitializeAsync()
@@ -182,8 +176,8 @@ public sealed class TlsHostFixture : IAsyncLifetime
         }
 
         host = await ServerHost.StartAsync(null,
-            $"Handoff:Server:GrpcUrl={GrpcUrl}",
-            $"Handoff:Server:GrpcWebUrl={GrpcWebUrl}",
+            $"Handoff:Server:GrpcUrl=https://127.0.0.1:{ServerHost.FreePort}",
+            $"Handoff:Server:GrpcWebUrl=https://127.0.0.1:{ServerHost.FreePort}",
             $"Handoff:Server:Tls:CertificatePath={certificatePath}",
             $"Handoff:Server:Tls:KeyPath={keyPath}");
     }

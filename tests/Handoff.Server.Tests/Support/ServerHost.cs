@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Handoff.Protos.V1;
@@ -122,7 +123,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     private static async Task<ServerHost> StartOnFreePortsAsync(string databasePath, TestCredentials? credentials, Action<WebApplicationBuilder>? configure, string[] settings)
     {
-        var ports = FreePorts.Take(5);
+        var (ports, ownSettings) = WithFreePorts(settings);
         // Settings come last: a later duplicate wins in command-line configuration, so a test's own URL replaces these.
         string[] args =
         [
@@ -136,7 +137,7 @@ public sealed class ServerHost : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             // Heartbeats are tested on their own; elsewhere they would only interleave with the notifications.
             "--Handoff:Api:WatchHeartbeatInterval=00:10:00",
-            .. settings.Select(s => "--" + s),
+            .. ownSettings.Select(s => "--" + s),
         ];
         var app = HandoffServer.Build(args, configure);
         try
@@ -159,7 +160,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// key of <paramref name="credentials"/> (a new one when null), so a host that did start would harm nothing.
     /// </summary>
     public static string[] ThrowawayArgs(TestCredentials? credentials, params string[] more) =>
-        [.. ThrowawayArgsWithoutKey(), $"--{(credentials ?? new TestCredentials()).Setting}", .. more];
+        ThrowawayArgsWithoutKey([$"--{(credentials ?? new TestCredentials()).Setting}", .. more]);
 
     /// <summary>
     /// <see cref="ThrowawayArgs"/> without a key setting: for the start-up's refusals of missing or conflicting keys, and
@@ -167,7 +168,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// </summary>
     public static string[] ThrowawayArgsWithoutKey(params string[] more)
     {
-        var ports = FreePorts.Take(5);
+        var (ports, ownMore) = WithFreePorts(more);
         return
         [
             $"--Handoff:Server:GrpcUrl=http://127.0.0.1:{ports[0]}",
@@ -177,8 +178,26 @@ public sealed class ServerHost : IAsyncDisposable
             $"--Handoff:Server:Silo:SiloPort={ports[3]}",
             $"--Handoff:Server:Silo:GatewayPort={ports[4]}",
             "--Logging:LogLevel:Default=Warning",
-            .. more,
+            .. ownMore,
         ];
+    }
+
+    /// <summary>
+    /// Stands for the port of a listener URL a test sets itself (https, say), at most one in a setting: it is replaced
+    /// by a port found free together with the host's own, so that no two listeners of the host are given the same one.
+    /// </summary>
+    public const string FreePort = "{free-port}";
+
+    /// <summary>The host's five ports, then the settings with a port of their own for each <see cref="FreePort"/>, all found free at once.</summary>
+    private static (int[] HostPorts, string[] Settings) WithFreePorts(string[] settings)
+    {
+        const int HostPorts = 5;
+        var ports = FreePorts.Take(HostPorts + settings.Count(s => s.Contains(FreePort, StringComparison.Ordinal)));
+        var next = HostPorts;
+        var filled = settings.Select(s => s.Contains(FreePort, StringComparison.Ordinal)
+            ? s.Replace(FreePort, ports[next++].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            : s).ToArray();
+        return (ports[..HostPorts], filled);
     }
 
     /// <summary>The settings that put a host on the PostgreSQL database <paramref name="connectionString"/>, and <paramref name="more"/>.</summary>
