@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Npgsql;
@@ -21,7 +20,7 @@ internal sealed class PostgreSqlContactReads : IAsyncDisposable
     /// <summary>Contacts one statement reads at most; reads waiting beyond it go in the next one.</summary>
     private const int MaxContactsPerStatement = 256;
 
-    private readonly Channel<PendingRead> reads = Channel.CreateUnbounded<PendingRead>();
+    private readonly GroupedRequests<PendingRead, IReadOnlyList<StoredEvent>> reads = new(MaxContactsPerStatement, _ => 1, oneLoop: false);
     private readonly Func<CancellationToken, Task<NpgsqlConnection>> open;
     private readonly Serializer serializer;
     private readonly Task[] loops;
@@ -30,59 +29,21 @@ internal sealed class PostgreSqlContactReads : IAsyncDisposable
     {
         this.open = open;
         this.serializer = serializer;
-        loops = Enumerable.Range(0, Readers).Select(_ => Task.Run(ReadLoopAsync)).ToArray();
+        loops = Enumerable.Range(0, Readers).Select(_ => Task.Run(() => reads.RunLoopAsync(ReadGroupAsync))).ToArray();
     }
 
     /// <summary>The contact's events appended at or after <paramref name="since"/>, in the order they were appended.</summary>
-    public Task<IReadOnlyList<StoredEvent>> ReadAsync(string tenantId, string contactId, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        var pending = new PendingRead(tenantId, contactId, (since == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : since).UtcDateTime);
-        if (!reads.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(IEventJournal), "The event journal is closed.");
-        }
-
-        return pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(string tenantId, string contactId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        reads.Enqueue(new PendingRead(tenantId, contactId, (since == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : since).UtcDateTime))
+            .WaitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        reads.Writer.TryComplete();
+        reads.Close();
         await Task.WhenAll(loops);
     }
 
-    private async Task ReadLoopAsync()
-    {
-        var group = new List<PendingRead>();
-        while (await reads.Reader.WaitToReadAsync())
-        {
-            group.Clear();
-            while (group.Count < MaxContactsPerStatement && reads.Reader.TryRead(out var next))
-            {
-                group.Add(next);
-            }
-
-            if (group.Count == 0)
-            {
-                // Another loop took what this one was woken for.
-                continue;
-            }
-
-            try
-            {
-                await ReadGroupAsync(group);
-            }
-            catch (Exception e)
-            {
-                foreach (var read in group)
-                {
-                    read.Done.TrySetException(e);
-                }
-            }
-        }
-    }
-
-    private async Task ReadGroupAsync(List<PendingRead> group)
+    private async Task<IReadOnlyList<IReadOnlyList<StoredEvent>>> ReadGroupAsync(IReadOnlyList<PendingRead> group)
     {
         var tenantIds = new string[group.Count];
         var contactIds = new string[group.Count];
@@ -116,14 +77,8 @@ internal sealed class PostgreSqlContactReads : IAsyncDisposable
             }
         }
 
-        for (var i = 0; i < group.Count; i++)
-        {
-            group[i].Done.TrySetResult(events[i]);
-        }
+        return events;
     }
 
-    private sealed record PendingRead(string TenantId, string ContactId, DateTime Since)
-    {
-        public TaskCompletionSource<IReadOnlyList<StoredEvent>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private sealed record PendingRead(string TenantId, string ContactId, DateTime Since);
 }

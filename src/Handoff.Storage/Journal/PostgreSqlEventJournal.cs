@@ -37,7 +37,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
         this.connectionString = connectionString;
         this.serializer = serializer;
         appends = new JournalAppendQueue(serializer, MaxEventsPerInsert, oneWriter: false);
-        writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(() => appends.RunLoopAsync(AppendGroupAsync))).ToArray();
         contactReads = new PostgreSqlContactReads(OpenAsync, serializer);
     }
 
@@ -52,35 +52,18 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
         await contactReads.DisposeAsync();
     }
 
-    private async Task WriteLoopAsync()
-    {
-        var group = new List<PendingAppend>();
-        while (await appends.WaitAsync())
-        {
-            var events = appends.TakeGroup(group);
-            if (events == 0)
-            {
-                // Another writer took what this one was woken for.
-                continue;
-            }
-
-            try
-            {
-                JournalAppendQueue.Answer(group, await AppendGroupAsync(group, events));
-            }
-            catch (Exception e)
-            {
-                JournalAppendQueue.Fail(group, e);
-            }
-        }
-    }
-
     /// <summary>
     /// Appends the group in one INSERT, in order; for each append, each entry's answer: null when appended now, or the
     /// holder of its id (journaled before, or earlier in this group: the first one in order is the one appended).
     /// </summary>
-    private async Task<JournalHolder?[][]> AppendGroupAsync(List<PendingAppend> group, int events)
+    private async Task<IReadOnlyList<IReadOnlyList<JournalHolder?>>> AppendGroupAsync(IReadOnlyList<PendingAppend> group)
     {
+        var events = 0;
+        foreach (var append in group)
+        {
+            events += append.Entries.Count;
+        }
+
         var tenantIds = new string[events];
         var eventIds = new string[events];
         var contactIds = new string[events];

@@ -185,51 +185,39 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         var ownerTenant = owner.Parameters.Add("$tenant", SqliteType.Text);
         var ownerEvent = owner.Parameters.Add("$event", SqliteType.Text);
 
-        var group = new List<PendingAppend>();
-        while (appends.WaitAsync().AsTask().GetAwaiter().GetResult())
+        appends.RunLoop(group =>
         {
-            appends.TakeGroup(group);
-            try
+            var answers = new List<JournalHolder?[]>(group.Count);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            insert.Transaction = transaction;
+            owner.Transaction = transaction;
+            foreach (var append in group)
             {
-                var answers = new List<JournalHolder?[]>(group.Count);
-                using (var transaction = connection.BeginTransaction(deferred: false))
+                var answer = new JournalHolder?[append.Entries.Count];
+                tenant.Value = append.TenantId;
+                ownerTenant.Value = append.TenantId;
+                appended.Value = append.AppendedAt.UtcTicks;
+                for (var i = 0; i < append.Entries.Count; i++)
                 {
-                    insert.Transaction = transaction;
-                    owner.Transaction = transaction;
-                    foreach (var append in group)
+                    var entry = append.Entries[i];
+                    eventId.Value = entry.Event.EventId;
+                    contact.Value = entry.ContactId;
+                    payload.Value = append.Payloads[i];
+                    if (insert.ExecuteNonQuery() == 0)
                     {
-                        var answer = new JournalHolder?[append.Entries.Count];
-                        tenant.Value = append.TenantId;
-                        ownerTenant.Value = append.TenantId;
-                        appended.Value = append.AppendedAt.UtcTicks;
-                        for (var i = 0; i < append.Entries.Count; i++)
-                        {
-                            var entry = append.Entries[i];
-                            eventId.Value = entry.Event.EventId;
-                            contact.Value = entry.ContactId;
-                            payload.Value = append.Payloads[i];
-                            if (insert.ExecuteNonQuery() == 0)
-                            {
-                                ownerEvent.Value = entry.Event.EventId;
-                                using var holder = owner.ExecuteReader();
-                                holder.Read();
-                                answer[i] = new JournalHolder(holder.GetString(0), Time(holder.GetInt64(1)));
-                            }
-                        }
-
-                        answers.Add(answer);
+                        ownerEvent.Value = entry.Event.EventId;
+                        using var holder = owner.ExecuteReader();
+                        holder.Read();
+                        answer[i] = new JournalHolder(holder.GetString(0), Time(holder.GetInt64(1)));
                     }
-
-                    transaction.Commit();
                 }
 
-                JournalAppendQueue.Answer(group, answers);
+                answers.Add(answer);
             }
-            catch (Exception e)
-            {
-                JournalAppendQueue.Fail(group, e);
-            }
-        }
+
+            transaction.Commit();
+            return answers;
+        });
     }
 
     /// <summary>
