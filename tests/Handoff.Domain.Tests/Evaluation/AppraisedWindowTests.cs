@@ -13,20 +13,7 @@ public sealed class AppraisedWindowTests
     [Fact]
     public void Gives_back_every_field_of_an_event_as_it_arrived()
     {
-        var booked = new EngagementEvent
-        {
-            EventId = "e-booked",
-            Type = EventType.AppointmentBooked,
-            OccurredAt = Now.AddHours(-3).ToOffset(TimeSpan.FromHours(-5)),
-            Channel = Channel.Meeting,
-            Text = "See you then",
-            PricingPage = true,
-            AppointmentTime = Now.AddDays(2).ToOffset(TimeSpan.FromHours(2)),
-            Feature = "Forecasting",
-            Stage = LifecycleStage.Opportunity,
-            Phase = PipelinePhase.Win,
-            OwnerUserId = "u-7",
-        };
+        var booked = Ev.WithEveryField("See you then");
         var bare = Ev.At(EventType.EmailOpened, Now.AddHours(-1)) with { EventId = "e-bare" };
         var emptyText = Ev.At(EventType.EmailReplied, Now.AddHours(-2)) with { EventId = "", Text = "" };
         var window = new AppraisedWindow(new ScoringOptions());

@@ -13,20 +13,7 @@ public sealed class PackedWindowTests
     [Fact]
     public void Reads_back_every_field_of_every_event_as_the_window_holds_it()
     {
-        var booked = new EngagementEvent
-        {
-            EventId = "e-booked",
-            Type = EventType.AppointmentBooked,
-            OccurredAt = Now.AddHours(-3).ToOffset(TimeSpan.FromHours(-5)),
-            Channel = Channel.Meeting,
-            Text = "Grüße 👋, see you then",
-            PricingPage = true,
-            AppointmentTime = Now.AddDays(2).ToOffset(TimeSpan.FromHours(5.5)),
-            Feature = "Forecasting",
-            Stage = LifecycleStage.Opportunity,
-            Phase = PipelinePhase.Win,
-            OwnerUserId = "u-7",
-        };
+        var booked = Ev.WithEveryField("Grüße 👋, see you then");
         var bare = Ev.At(EventType.EmailOpened, Now.AddHours(-1)) with { EventId = "e-bare" };
         var emptyWords = Ev.At(EventType.EmailReplied, Now.AddHours(-2)) with { EventId = "", Text = "", Feature = "", OwnerUserId = "" };
         // A word of more than 127 bytes takes two bytes of length.

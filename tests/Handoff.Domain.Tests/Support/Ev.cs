@@ -34,4 +34,20 @@ internal static class Ev
 
     public static EngagementEvent Feature(string name, double hoursAgo) =>
         HoursAgo(EventType.FeatureExplored, hoursAgo, Channel.Web) with { Feature = name };
+
+    /// <summary>An event with every field set, its times in two zones other than UTC: for what must give back each field as it came.</summary>
+    public static EngagementEvent WithEveryField(string text) => new()
+    {
+        EventId = "e-booked",
+        Type = EventType.AppointmentBooked,
+        OccurredAt = Now.AddHours(-3).ToOffset(TimeSpan.FromHours(-5)),
+        Channel = Channel.Meeting,
+        Text = text,
+        PricingPage = true,
+        AppointmentTime = Now.AddDays(2).ToOffset(TimeSpan.FromHours(5.5)),
+        Feature = "Forecasting",
+        Stage = LifecycleStage.Opportunity,
+        Phase = PipelinePhase.Win,
+        OwnerUserId = "u-7",
+    };
 }
