@@ -28,15 +28,18 @@ public static class AppendBatches
             oneBatch = appendedAtOf(items[i]) == first;
         }
 
-        if (oneBatch)
-        {
-            // The live path's usual call, once per contact per batch: no grouping.
-            return [(first ?? now, items)];
-        }
+        // The live path's usual call, once per contact per batch: no grouping.
+        return oneBatch ? [(first ?? now, items)] : Grouped(items, appendedAtOf, now);
+    }
 
-        return items.GroupBy(i => appendedAtOf(i) ?? now)
+    /// <summary>
+    /// A method of its own so that the lambdas' captures are allocated only here: captured in <see cref="Of{T}"/>, they
+    /// would be allocated on every call, the usual one included.
+    /// </summary>
+    private static List<(DateTimeOffset AppendedAt, IReadOnlyList<T> Items)> Grouped<T>(
+        IReadOnlyList<T> items, Func<T, DateTimeOffset?> appendedAtOf, DateTimeOffset now) =>
+        items.GroupBy(i => appendedAtOf(i) ?? now)
             .OrderBy(batch => batch.Key)
             .Select(batch => (batch.Key, (IReadOnlyList<T>)batch.ToList()))
             .ToList();
-    }
 }
