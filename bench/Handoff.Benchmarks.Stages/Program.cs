@@ -35,7 +35,7 @@ var frames = workload.Batches.Select(b => b.ToByteArray()).ToArray();
 var folder = Directory.CreateTempSubdirectory("handoff-stages-").FullName;
 var results = new List<(string Stage, double Micros, double Bytes)>();
 
-var services = new ServiceCollection().AddMetrics().AddSerializer(s => s.AddAssembly(typeof(StoredEvent).Assembly))
+var services = new ServiceCollection().AddMetrics().AddSerializer(s => s.AddAssembly(typeof(EngagementEvent).Assembly))
     .AddHandoffGrainServices(new ConfigurationBuilder().Build()).BuildServiceProvider();
 var pipeline = new IngestPipeline(null!, null!, Options.Create(new IngestOptions()), Options.Create(new ApiOptions()),
     Options.Create(new ContactOptions()), TimeProvider.System, new IngestMetrics(services.GetRequiredService<IMeterFactory>()));
@@ -64,7 +64,7 @@ try
 
         var now = DateTimeOffset.UtcNow;
         var entries = new List<JournalEntry>[decoded.Length];
-        Stage("validate and map (proto → StoredEvent)", measured, () =>
+        Stage("validate and map (proto → EngagementEvent)", measured, () =>
         {
             for (var b = 0; b < decoded.Length; b++)
             {
@@ -77,7 +77,7 @@ try
                         throw new InvalidOperationException($"Event {e.EventId} is not valid.");
                     }
 
-                    list.Add(new JournalEntry(e.ContactId, e.ToStored(now)));
+                    list.Add(new JournalEntry(e.ContactId, e.ToJournaled(now)));
                 }
             }
         });
@@ -113,7 +113,7 @@ try
             var model = new ContactModel(new ContactState { Exists = true }, Workload.Tenant, contact.Key, engine);
             foreach (var e in contact.SelectMany(g => g.Events))
             {
-                model.Window.Add(engine.Appraiser.Appraise(e.ToDomain()));
+                model.Window.Add(engine.Appraiser.Appraise(e));
             }
 
             model.Window.Trim(now);
@@ -147,7 +147,7 @@ try
                         {
                             if (known.Seen.TryRemember(e.EventId, e.OccurredAt))
                             {
-                                var domain = e.ToDomain();
+                                var domain = e;
                                 known.Window.Add(evaluate ? appraiser.Appraise(domain) : new AppraisedEvent(domain, 0, Sentiment.Unknown, 0));
                             }
                         }

@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 
@@ -11,7 +12,7 @@ public sealed class MemoryEventJournal : IEventJournal
 {
     private readonly Lock gate = new();
     private readonly Dictionary<(string Tenant, string EventId), JournalHolder> holders = [];
-    private readonly Dictionary<(string Tenant, string ContactId), List<(DateTimeOffset AppendedAt, StoredEvent Event)>> byContact = [];
+    private readonly Dictionary<(string Tenant, string ContactId), List<(DateTimeOffset AppendedAt, EngagementEvent Event)>> byContact = [];
 
     public Task<IReadOnlyList<JournalHolder?>> AppendAsync(string tenantId, IReadOnlyList<JournalEntry> entries, DateTimeOffset appendedAt,
         CancellationToken cancellationToken = default)
@@ -41,12 +42,12 @@ public sealed class MemoryEventJournal : IEventJournal
         return Task.FromResult<IReadOnlyList<JournalHolder?>>(answers);
     }
 
-    public Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+    public Task<IReadOnlyList<EngagementEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
-            IReadOnlyList<StoredEvent> events = byContact.TryGetValue((tenantId, contactId), out var all)
+            IReadOnlyList<EngagementEvent> events = byContact.TryGetValue((tenantId, contactId), out var all)
                 ? all.Where(e => e.AppendedAt >= since).Select(e => JournalAnswers.StampedAt(e.Event, e.AppendedAt)).ToList()
                 : [];
             return Task.FromResult(events);

@@ -17,6 +17,13 @@ public sealed record EngagementEvent
     public PipelinePhase? Phase { get; init; }
     public string? OwnerUserId { get; init; }
 
+    /// <summary>
+    /// When the event journal took the event in (the append time of its batch): set by the ingest pipeline and by the
+    /// journal's reads, null on an event as sent and on the events a window gives back. A contact applies an event as
+    /// of this time, live and on every replay alike (see <see cref="Contacts.AppendBatches"/>).
+    /// </summary>
+    public DateTimeOffset? AppendedAt { get; init; }
+
     /// <summary>The contact spoke to us: a reply, an SMS, an answered call.</summary>
     public bool IsInboundResponse => IsInboundResponseType(Type);
 

@@ -25,7 +25,7 @@ public sealed class ContactState
     /// The recent-event window as states written before <see cref="PackedRecentEvents"/> hold it, one record per event:
     /// read when such a state activates, never written now.
     /// </summary>
-    [Id(8)] public List<StoredEvent> RecentEvents { get; set; } = [];
+    [Id(8)] public List<EngagementEvent> RecentEvents { get; set; } = [];
     [Id(9)] public EngagementState Engagement { get; set; } = EngagementState.Initial;
     /// <summary>The latest card: active, or the last one resolved.</summary>
     [Id(10)] public CardState? Card { get; set; }

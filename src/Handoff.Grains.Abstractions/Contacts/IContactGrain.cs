@@ -33,12 +33,12 @@ public interface IContactGrain : IGrainWithStringKey
 
     /// <summary>
     /// Applies events the caller has already appended to the event journal for this contact, each as of its
-    /// <see cref="StoredEvent.AppendedAt"/> (what a replay of the journal will use), skipping the ones this contact has
+    /// <see cref="EngagementEvent.AppendedAt"/> (what a replay of the journal will use), skipping the ones this contact has
     /// seen. Nothing is stored before returning: a card transition's write starts as the call returns, the rest waits for
     /// a checkpoint, and a crash before either is replayed from the journal (the same card, under the same id).
     /// </summary>
     [Alias("ApplyJournaled")]
-    Task ApplyJournaled(IReadOnlyList<StoredEvent> events);
+    Task ApplyJournaled(IReadOnlyList<EngagementEvent> events);
 
     /// <summary>
     /// The tenant's index asks, at the time it holds for <paramref name="cardId"/>'s escalation: the contact escalates

@@ -1,9 +1,10 @@
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 
 namespace Handoff.Grains.Journal;
 
 /// <summary>An event on its way into the journal, with the contact it belongs to.</summary>
-public readonly record struct JournalEntry(string ContactId, StoredEvent Event);
+public readonly record struct JournalEntry(string ContactId, EngagementEvent Event);
 
 /// <summary>An event id the journal held before an append: the contact the event belongs to, and when it was appended.</summary>
 public readonly record struct JournalHolder(string ContactId, DateTimeOffset AppendedAt);
@@ -30,9 +31,9 @@ public interface IEventJournal
 
     /// <summary>
     /// The contact's events appended at or after <paramref name="since"/>, in the order they were appended, each with
-    /// its <see cref="StoredEvent.AppendedAt"/>.
+    /// its <see cref="EngagementEvent.AppendedAt"/>.
     /// </summary>
-    Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+    Task<IReadOnlyList<EngagementEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -67,14 +68,14 @@ public static class JournalAnswers
     /// it already (an earlier try), since that is the time a replay of the journal reads. An event already stamped
     /// with that time is the event itself.
     /// </summary>
-    public static StoredEvent AsJournaled(JournalHolder? holder, StoredEvent e, DateTimeOffset appendedAt) =>
+    public static EngagementEvent AsJournaled(JournalHolder? holder, EngagementEvent e, DateTimeOffset appendedAt) =>
         StampedAt(e, holder?.AppendedAt ?? appendedAt);
 
     /// <summary>
     /// The event with this append time: the event itself when it carries it already (every event journaled since the
     /// pipeline stamps them), so that a journal read or an append answer copies no event for it.
     /// </summary>
-    public static StoredEvent StampedAt(StoredEvent e, DateTimeOffset appendedAt) =>
+    public static EngagementEvent StampedAt(EngagementEvent e, DateTimeOffset appendedAt) =>
         e.AppendedAt == appendedAt ? e : e with { AppendedAt = appendedAt };
 }
 

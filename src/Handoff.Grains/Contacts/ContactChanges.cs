@@ -1,3 +1,5 @@
+using Handoff.Domain.Model;
+
 namespace Handoff.Grains.Contacts;
 
 /// <summary>
@@ -25,7 +27,7 @@ internal sealed class ContactChanges(
     /// ingest pipeline does not wait for the effects either (delivery never throws; it retries): a batch must not wait
     /// for a tenant's busy inbox.
     /// </summary>
-    public async Task ApplyJournaledAsync(IReadOnlyList<StoredEvent> events)
+    public async Task ApplyJournaledAsync(IReadOnlyList<EngagementEvent> events)
     {
         await seenSegments.EnsureLoadedForAsync(events);
         var cardBefore = model.State.Card;

@@ -156,7 +156,7 @@ public sealed partial class ContactGrain(
         return model.Snapshot(now);
     }
 
-    Task IContactGrain.ApplyJournaled(IReadOnlyList<StoredEvent> events) => changes.ApplyJournaledAsync(events);
+    Task IContactGrain.ApplyJournaled(IReadOnlyList<EngagementEvent> events) => changes.ApplyJournaledAsync(events);
 
     async Task<bool> IContactGrain.ReplaceSummary(string cardId, int cardVersion, string summary, SummaryWriterKind writer, DateTimeOffset writtenAt)
     {

@@ -24,7 +24,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
     /// an append time (from a silo of the previous version) is applied as of <paramref name="now"/>. Returns how many
     /// were new.
     /// </summary>
-    public async ValueTask<IngestOutcome> IngestAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<IngestOutcome> IngestAsync(IReadOnlyList<EngagementEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var accepted = 0;
         var batches = AppendBatches.Of(events, AppendedAtOf, now);
@@ -36,13 +36,13 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         return new IngestOutcome(accepted, events.Count - accepted);
     }
 
-    private static DateTimeOffset? AppendedAtOf(StoredEvent e) => e.AppendedAt;
+    private static DateTimeOffset? AppendedAtOf(EngagementEvent e) => e.AppendedAt;
 
     /// <summary>Applies one batch's events whose ids were not seen before, as of its append time; returns how many were new.</summary>
-    private async ValueTask<int> IngestBatchAsync(IReadOnlyList<StoredEvent> events, DateTimeOffset appendedAt, CancellationToken cancellationToken)
+    private async ValueTask<int> IngestBatchAsync(IReadOnlyList<EngagementEvent> events, DateTimeOffset appendedAt, CancellationToken cancellationToken)
     {
-        var fresh = new List<StoredEvent>(events.Count);
-        List<StoredEvent>? profileFacts = null;
+        var fresh = new List<EngagementEvent>(events.Count);
+        List<EngagementEvent>? profileFacts = null;
         DateTimeOffset? latest = null;
         for (var i = 0; i < events.Count; i++)
         {
@@ -94,7 +94,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
         var window = model.Window;
         foreach (var e in fresh)
         {
-            window.Add(engine.Appraiser.Appraise(e.ToDomain()));
+            window.Add(engine.Appraiser.Appraise(e));
         }
 
         window.Trim(appendedAt);
@@ -147,7 +147,7 @@ internal sealed class ContactIngest(ContactModel model, string contactId, Handof
     /// contact records of it (the audit trail, the card) is dated <paramref name="appendedAt"/>, when Handoff learned of
     /// the event; the event's own time orders the facts.
     /// </summary>
-    private void ApplyProfileFact(StoredEvent e, DateTimeOffset appendedAt)
+    private void ApplyProfileFact(EngagementEvent e, DateTimeOffset appendedAt)
     {
         switch (e.Type)
         {

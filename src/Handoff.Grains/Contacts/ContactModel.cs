@@ -141,7 +141,7 @@ internal sealed class ContactModel(ContactState state, string tenantId, string c
         {
             foreach (var e in State.RecentEvents)
             {
-                loaded.Add(engine.Appraiser.Appraise(e.ToDomain()));
+                loaded.Add(engine.Appraiser.Appraise(e));
             }
         }
 

@@ -7,26 +7,11 @@ namespace Handoff.Grains.Contacts;
 
 /// <summary>
 /// The one place where the contact's stored and exchanged records (whose format is stored, or crosses a grain call)
-/// become the domain's types its rules work on, and back: the events (from the journal, a grain call, the stored
-/// window), the outbound queue and the card.
+/// become the domain's types its rules work on, and back: the outbound queue and the card. (Events need none: the
+/// domain's event is what the journal, a grain call and a stored state hold, written through its surrogate, StoredEvent.)
 /// </summary>
 internal static class ContactStateMapping
 {
-    public static EngagementEvent ToDomain(this StoredEvent e) => new()
-    {
-        EventId = e.EventId,
-        Type = e.Type,
-        OccurredAt = e.OccurredAt,
-        Channel = e.Channel,
-        Text = e.Text,
-        PricingPage = e.PricingPage,
-        AppointmentTime = e.AppointmentTime,
-        Feature = e.Feature,
-        Stage = e.Stage,
-        Phase = e.Phase,
-        OwnerUserId = e.OwnerUserId,
-    };
-
     public static OutreachMessage ToDomain(this OutreachMessageState m) => new()
     {
         MessageId = m.MessageId,

@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains.Storage;
 
 namespace Handoff.Grains.Contacts;
@@ -17,7 +18,7 @@ internal sealed class SeenSegments(StateParts<SeenSegment> parts, ContactModel m
     private ContactState State => model.State;
 
     /// <summary>Reads the stored segments, once per activation, when one of <paramref name="events"/> could be in them.</summary>
-    public async Task EnsureLoadedForAsync(IReadOnlyList<StoredEvent> events)
+    public async Task EnsureLoadedForAsync(IReadOnlyList<EngagementEvent> events)
     {
         if (loaded || !AnyCouldBeSealed(events))
         {
@@ -98,7 +99,7 @@ internal sealed class SeenSegments(StateParts<SeenSegment> parts, ContactModel m
         return expired;
     }
 
-    private bool AnyCouldBeSealed(IReadOnlyList<StoredEvent> events)
+    private bool AnyCouldBeSealed(IReadOnlyList<EngagementEvent> events)
     {
         foreach (var e in events)
         {

@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
@@ -78,12 +79,12 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
                 continue;
             }
 
-            entries.Add(new JournalEntry(e.ContactId, e.ToStored(appendedAt)));
+            entries.Add(new JournalEntry(e.ContactId, e.ToJournaled(appendedAt)));
         }
 
         var holders = await journal.AppendAsync(tenantId, entries, appendedAt);
         var accepted = 0;
-        var byContact = new Dictionary<string, List<StoredEvent>>(StringComparer.Ordinal);
+        var byContact = new Dictionary<string, List<EngagementEvent>>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
         {
             var (contactId, e) = entries[i];
@@ -117,7 +118,7 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
     /// One contact's journaled events. While a silo shuts down or is being declared dead, calls to its grains are
     /// rejected; trying again reaches the contact's new activation, and events it has already applied are skipped.
     /// </summary>
-    private async Task ApplyToContactAsync(string tenantId, string contactId, List<StoredEvent> events)
+    private async Task ApplyToContactAsync(string tenantId, string contactId, List<EngagementEvent> events)
     {
         var options = ingest.Value;
         var delay = options.SiloUnavailableRetryDelay;

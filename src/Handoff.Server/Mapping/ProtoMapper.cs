@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Handoffs;
 using Handoff.Grains.Notifications;
@@ -182,10 +183,10 @@ public static class ProtoMapper
     }
 
     /// <summary>
-    /// A validated event (see the ingest validator) as the contact grain stores it, stamped with the time its batch is
-    /// journaled at: the contact applies it as of that time, so it needs no stamped copy after the append.
+    /// A validated event (see the ingest validator) as the journal and the contact grain take it, stamped with the time
+    /// its batch is journaled at: the contact applies it as of that time, so it needs no stamped copy after the append.
     /// </summary>
-    public static StoredEvent ToStored(this V1.EngagementEvent e, DateTimeOffset appendedAt) => new()
+    public static EngagementEvent ToJournaled(this V1.EngagementEvent e, DateTimeOffset appendedAt) => new()
     {
         AppendedAt = appendedAt,
         EventId = e.EventId,

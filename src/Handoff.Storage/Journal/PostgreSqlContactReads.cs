@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Npgsql;
@@ -20,7 +21,7 @@ internal sealed class PostgreSqlContactReads : IAsyncDisposable
     /// <summary>Contacts one statement reads at most; reads waiting beyond it go in the next one.</summary>
     private const int MaxContactsPerStatement = 256;
 
-    private readonly GroupedRequests<PendingRead, IReadOnlyList<StoredEvent>> reads = new(MaxContactsPerStatement, _ => 1, oneLoop: false);
+    private readonly GroupedRequests<PendingRead, IReadOnlyList<EngagementEvent>> reads = new(MaxContactsPerStatement, _ => 1, oneLoop: false);
     private readonly Func<CancellationToken, Task<NpgsqlConnection>> open;
     private readonly Serializer serializer;
     private readonly Task[] loops;
@@ -33,7 +34,7 @@ internal sealed class PostgreSqlContactReads : IAsyncDisposable
     }
 
     /// <summary>The contact's events appended at or after <paramref name="since"/>, in the order they were appended.</summary>
-    public Task<IReadOnlyList<StoredEvent>> ReadAsync(string tenantId, string contactId, DateTimeOffset since, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<EngagementEvent>> ReadAsync(string tenantId, string contactId, DateTimeOffset since, CancellationToken cancellationToken) =>
         reads.Enqueue(new PendingRead(tenantId, contactId, (since == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : since).UtcDateTime))
             .WaitAsync(cancellationToken);
 
@@ -43,12 +44,12 @@ internal sealed class PostgreSqlContactReads : IAsyncDisposable
         await Task.WhenAll(loops);
     }
 
-    private async Task<IReadOnlyList<IReadOnlyList<StoredEvent>>> ReadGroupAsync(IReadOnlyList<PendingRead> group)
+    private async Task<IReadOnlyList<IReadOnlyList<EngagementEvent>>> ReadGroupAsync(IReadOnlyList<PendingRead> group)
     {
         var tenantIds = new string[group.Count];
         var contactIds = new string[group.Count];
         var sinces = new DateTime[group.Count];
-        var events = new List<StoredEvent>[group.Count];
+        var events = new List<EngagementEvent>[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
             (tenantIds[i], contactIds[i], sinces[i]) = (group[i].TenantId, group[i].ContactId, group[i].Since);
@@ -72,7 +73,7 @@ internal sealed class PostgreSqlContactReads : IAsyncDisposable
         {
             while (await reader.ReadAsync())
             {
-                var e = serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(2))!;
+                var e = serializer.Deserialize<EngagementEvent>(reader.GetFieldValue<byte[]>(2))!;
                 events[reader.GetInt64(0) - 1].Add(JournalAnswers.StampedAt(e, PostgreSqlEventJournal.Time(reader.GetFieldValue<DateTime>(1))));
             }
         }

@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Npgsql;
@@ -148,7 +149,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
         return answers;
     }
 
-    public Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+    public Task<IReadOnlyList<EngagementEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default) =>
         contactReads.ReadAsync(tenantId, contactId, since, cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Microsoft.Data.Sqlite;
@@ -67,13 +68,13 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         CancellationToken cancellationToken = default) =>
         appends.AppendAsync(tenantId, entries, appendedAt);
 
-    public Task<IReadOnlyList<StoredEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
+    public Task<IReadOnlyList<EngagementEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default) =>
         // Microsoft.Data.Sqlite's async calls run synchronously: the read goes to the thread pool, off the grain's turn.
-        Task.Run<IReadOnlyList<StoredEvent>>(() =>
+        Task.Run<IReadOnlyList<EngagementEvent>>(() =>
         {
             var reader = idleReaders.TryTake(out var idle) ? idle : new ContactReader(Open());
-            List<StoredEvent> events;
+            List<EngagementEvent> events;
             try
             {
                 events = reader.Read(tenantId, contactId, since.UtcTicks, serializer);
@@ -267,16 +268,16 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             command.Prepare();
         }
 
-        public List<StoredEvent> Read(string tenantId, string contactId, long sinceTicks, Serializer serializer)
+        public List<EngagementEvent> Read(string tenantId, string contactId, long sinceTicks, Serializer serializer)
         {
             tenant.Value = tenantId;
             contact.Value = contactId;
             since.Value = sinceTicks;
             using var reader = command.ExecuteReader();
-            var events = new List<StoredEvent>();
+            var events = new List<EngagementEvent>();
             while (reader.Read())
             {
-                events.Add(JournalAnswers.StampedAt(serializer.Deserialize<StoredEvent>(reader.GetFieldValue<byte[]>(1))!, Time(reader.GetInt64(0))));
+                events.Add(JournalAnswers.StampedAt(serializer.Deserialize<EngagementEvent>(reader.GetFieldValue<byte[]>(1))!, Time(reader.GetInt64(0))));
             }
 
             return events;

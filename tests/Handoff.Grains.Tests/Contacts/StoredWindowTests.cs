@@ -21,7 +21,7 @@ public sealed class StoredWindowTests
 
     private static readonly HandoffEngine Engine = Services.GetRequiredService<HandoffEngine>();
 
-    private static readonly List<StoredEvent> Arrived =
+    private static readonly List<EngagementEvent> Arrived =
     [
         new() { EventId = "e-2", Type = EventType.SmsReceived, OccurredAt = Now.AddHours(-1), Channel = Channel.Sms, Text = "Can you call me today?" },
         new() { EventId = "e-1", Type = EventType.PageViewed, OccurredAt = Now.AddHours(-3), Channel = Channel.Web, PricingPage = true },
@@ -33,7 +33,7 @@ public sealed class StoredWindowTests
     {
         var state = new ContactState { Exists = true, RecentEvents = [.. Arrived] };
         var model = new ContactModel(state, "acme", "c-1", Engine);
-        var expected = Arrived.OrderBy(e => e.OccurredAt).Select(e => e.ToDomain()).ToList();
+        var expected = Arrived.OrderBy(e => e.OccurredAt).ToList();
 
         Assert.Equal(expected, model.Window.Events);
         model.PrepareForWrite(Now);
@@ -68,7 +68,7 @@ public sealed class StoredWindowTests
         listed.PrepareForWrite(Now);
         listed.ReleaseStoredForms();
 
-        var expected = Arrived.OrderBy(e => e.OccurredAt).Select(e => e.ToDomain()).ToList();
+        var expected = Arrived.OrderBy(e => e.OccurredAt).ToList();
         Assert.Equal(expected, new ContactModel(Reread(untouched.State), "acme", "c-1", Engine).Window.Events);
         Assert.Equal(expected, new ContactModel(Reread(listed.State), "acme", "c-2", Engine).Window.Events);
     }

@@ -24,7 +24,7 @@ public sealed class JournalReplayTests
         var events = new Events(cluster.Clock.GetUtcNow());
         // Quiet engagement that raises no card (a card transition is stored at once).
         var batches = Enumerable.Range(0, 3)
-            .Select(b => (IReadOnlyList<StoredEvent>)Enumerable.Range(0, 2)
+            .Select(b => (IReadOnlyList<EngagementEvent>)Enumerable.Range(0, 2)
                 .Select(i => events.At(TimeSpan.FromDays(6 - b) - TimeSpan.FromHours(i), EventType.EmailOpened, Channel.Email))
                 .ToList())
             .ToList();

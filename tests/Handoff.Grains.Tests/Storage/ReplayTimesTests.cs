@@ -269,7 +269,7 @@ public sealed class ReplayTimesTests
     private static string NewContactId() => $"c-{Guid.NewGuid():N}";
 
     /// <summary>Facts of the pipeline that make a contact an SQL in the WIN phase owned by <paramref name="owner"/>.</summary>
-    private static IReadOnlyList<StoredEvent> WinContactOwnedBy(Events events, string owner) =>
+    private static IReadOnlyList<EngagementEvent> WinContactOwnedBy(Events events, string owner) =>
     [
         events.OwnerChanged(TimeSpan.FromHours(48), owner),
         events.At(TimeSpan.FromHours(47), EventType.StageChanged, stage: LifecycleStage.Sql),
@@ -277,7 +277,7 @@ public sealed class ReplayTimesTests
     ];
 
     /// <summary>One batch through the contact's own live path (journal, then apply), a step of the clock after the last.</summary>
-    private static async Task IngestAsync(HandoffTestCluster cluster, string tenant, string contactId, IReadOnlyList<StoredEvent> batch)
+    private static async Task IngestAsync(HandoffTestCluster cluster, string tenant, string contactId, IReadOnlyList<EngagementEvent> batch)
     {
         cluster.Clock.Advance(BetweenBatches);
         Assert.Equal(new IngestOutcome(batch.Count, 0), await cluster.IngestAsync(cluster.Grains.Contact(tenant, contactId), batch));

@@ -29,7 +29,7 @@ public sealed class SeenSegmentsTests
         await using var store = await TestStore.CreateAsync(kind);
         var cluster = await HandoffTestCluster.StartAsync(store, settings: SmallSegments);
         var contactId = $"c-{Guid.NewGuid():N}";
-        List<IReadOnlyList<StoredEvent>> batches;
+        List<IReadOnlyList<EngagementEvent>> batches;
         try
         {
             batches = await IngestWithStateWritesAsync(cluster, contactId);
@@ -129,10 +129,10 @@ public sealed class SeenSegmentsTests
     /// <see cref="Batches"/> batches of distinct events, a second apart, each followed by a state write (a profile
     /// change is stored at once); returns the batches.
     /// </summary>
-    private static async Task<List<IReadOnlyList<StoredEvent>>> IngestWithStateWritesAsync(HandoffTestCluster cluster, string contactId)
+    private static async Task<List<IReadOnlyList<EngagementEvent>>> IngestWithStateWritesAsync(HandoffTestCluster cluster, string contactId)
     {
         var contact = cluster.Grains.Contact(Tenant, contactId);
-        var batches = new List<IReadOnlyList<StoredEvent>>();
+        var batches = new List<IReadOnlyList<EngagementEvent>>();
         for (var b = 0; b < Batches; b++)
         {
             var events = new Events(cluster.Clock.GetUtcNow());

@@ -176,15 +176,16 @@ public sealed class StoredContactFormatTests
         "4AEFIoAAxNRNI0rfCIEAAAAAAAAAAOAhAQOBJSMihOSc8suAAFC4sxFK3wjgIeABAcEBwQFBjwEBAFC4sxFK3wgAAAQCAwQDAOCqoetK3wgAAAZl" +
         "dnQtMRVDYW4gc29tZW9uZSBjYWxsIG1lPwlXZWJpbmFycwhvd25lci0x4A==";
 
-    private static readonly Serializer Serializer =
-        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    private static readonly IServiceProvider Services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+
+    private static readonly Serializer Serializer = Services.GetRequiredService<Serializer>();
 
     [Fact]
     public void A_journaled_event_reads_back_from_its_stored_bytes_and_writes_the_same_bytes()
     {
         var stored = Convert.FromBase64String(StoredEventBytes);
 
-        var read = Serializer.Deserialize<StoredEvent>(stored);
+        var read = Serializer.Deserialize<EngagementEvent>(stored);
 
         Assert.Equal(Event(appendedAt: null), read);
         Assert.Equal(StoredEventBytes, Convert.ToBase64String(Serializer.SerializeToArray(read)));
@@ -221,6 +222,19 @@ public sealed class StoredContactFormatTests
         Assert.Equal(StoredStateBytes, Convert.ToBase64String(Serializer.SerializeToArray(State(windowPacked: true))));
     }
 
+    /// <summary>A grain call within the silo copies its arguments: the events, immutable, go as they are, only the list is new.</summary>
+    [Fact]
+    public void A_grain_call_in_the_silo_passes_the_events_themselves()
+    {
+        IReadOnlyList<EngagementEvent> events = [Event(At), Event(appendedAt: null)];
+
+        var copied = Services.GetRequiredService<DeepCopier<IReadOnlyList<EngagementEvent>>>().Copy(events);
+
+        Assert.NotSame(events, copied);
+        Assert.Same(events[0], copied[0]);
+        Assert.Same(events[1], copied[1]);
+    }
+
     /// <summary>The held bytes pin the packed window's layout too: they must read back as the event packed.</summary>
     [Fact]
     public void The_window_held_packed_reads_back_as_its_event()
@@ -228,14 +242,14 @@ public sealed class StoredContactFormatTests
         var read = Serializer.Deserialize<ContactState>(Convert.FromBase64String(StoredStateBytes))!;
 
         Assert.Empty(read.RecentEvents);
-        Assert.Equal([WindowEvent().ToDomain()], PackedWindow.Unpack(read.PackedRecentEvents!));
+        Assert.Equal([WindowEvent()], PackedWindow.Unpack(read.PackedRecentEvents!));
     }
 
     /// <summary>Every field of the state, nested lists and the effects (by their runtime types) included.</summary>
     private static string Dump(ContactState? state) =>
         JsonSerializer.Serialize(state) + JsonSerializer.Serialize(state!.PendingEffects.Cast<object>().ToList());
 
-    private static StoredEvent Event(DateTimeOffset? appendedAt) => new()
+    private static EngagementEvent Event(DateTimeOffset? appendedAt) => new()
     {
         EventId = "evt-1",
         Type = EventType.SmsReceived,
@@ -252,7 +266,7 @@ public sealed class StoredContactFormatTests
     };
 
     /// <summary>The window's one event: a window never kept an event's append time.</summary>
-    private static StoredEvent WindowEvent() => Event(appendedAt: null);
+    private static EngagementEvent WindowEvent() => Event(appendedAt: null);
 
     /// <summary>
     /// A contact with every part filled: built the way the contact builds its parts (lists from collection expressions),
@@ -261,7 +275,7 @@ public sealed class StoredContactFormatTests
     private static ContactState State(bool windowPacked)
     {
         var window = new AppraisedWindow(new ScoringOptions());
-        window.Add(new AppraisedEvent(WindowEvent().ToDomain(), 0, Sentiment.Unknown, 0));
+        window.Add(new AppraisedEvent(WindowEvent(), 0, Sentiment.Unknown, 0));
         var reasons = new List<ReasonRecord> { new(HandoffReason.NeedsHumanJudgement, ["asked for a person"], At) };
         var card = new CardState
         {

@@ -11,7 +11,7 @@ public sealed class Events(DateTimeOffset now)
 {
     private static int next;
 
-    public StoredEvent At(TimeSpan ago, EventType type, Channel? channel = null, string? text = null,
+    public EngagementEvent At(TimeSpan ago, EventType type, Channel? channel = null, string? text = null,
         bool pricingPage = false, DateTimeOffset? appointment = null, string? feature = null,
         PipelinePhase? phase = null, LifecycleStage? stage = null, string? owner = null) => new()
         {
@@ -29,7 +29,7 @@ public sealed class Events(DateTimeOffset now)
         };
 
     /// <summary>A WIN-phase contact whose engagement climbs fast over the last two days: buying signals and a critical moment.</summary>
-    public IReadOnlyList<StoredEvent> RisingBuyer() =>
+    public IReadOnlyList<EngagementEvent> RisingBuyer() =>
     [
         At(TimeSpan.FromHours(40), EventType.EmailOpened, Channel.Email),
         At(TimeSpan.FromHours(39), EventType.EmailClicked, Channel.Email),
@@ -44,12 +44,12 @@ public sealed class Events(DateTimeOffset now)
     ];
 
     /// <summary>An inbound SMS asking for a person: NEEDS_HUMAN_JUDGEMENT.</summary>
-    public StoredEvent AsksForAPerson(TimeSpan ago) =>
+    public EngagementEvent AsksForAPerson(TimeSpan ago) =>
         At(ago, EventType.SmsReceived, Channel.Sms, text: "Can someone call me? I would rather talk to a person about this.");
 
     /// <summary>The contact unsubscribes.</summary>
-    public StoredEvent Unsubscribe(TimeSpan ago) => At(ago, EventType.Unsubscribed, Channel.Email);
+    public EngagementEvent Unsubscribe(TimeSpan ago) => At(ago, EventType.Unsubscribed, Channel.Email);
 
     /// <summary>The pipeline reports a new owner (empty: unassigned).</summary>
-    public StoredEvent OwnerChanged(TimeSpan ago, string owner) => At(ago, EventType.OwnerChanged, owner: owner);
+    public EngagementEvent OwnerChanged(TimeSpan ago, string owner) => At(ago, EventType.OwnerChanged, owner: owner);
 }

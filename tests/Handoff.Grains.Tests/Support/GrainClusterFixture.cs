@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Microsoft.Extensions.Time.Testing;
 
@@ -33,7 +34,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         Scenarios.RaiseHandoffAsync(Cluster, Now, tenantId, owner ?? Scenarios.NewUserId("owner"), displayName: displayName);
 
     /// <summary>Ingest as production runs it: see <see cref="JournaledIngest"/>.</summary>
-    public Task<IngestOutcome> IngestAsync(IContactGrain contact, IReadOnlyList<StoredEvent> events) => Cluster.IngestAsync(contact, events);
+    public Task<IngestOutcome> IngestAsync(IContactGrain contact, IReadOnlyList<EngagementEvent> events) => Cluster.IngestAsync(contact, events);
 
     public async Task InitializeAsync() => cluster = await HandoffTestCluster.StartAsync();
 

@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Handoffs;
 using Handoff.Grains.Journal;
@@ -21,13 +22,13 @@ public static class JournaledIngest
     /// Journals <paramref name="events"/> for <paramref name="contact"/> and applies them; accepted are the events the
     /// journal took now, duplicates those it already held (a replay, an id used twice).
     /// </summary>
-    public static async Task<IngestOutcome> IngestAsync(this HandoffTestCluster cluster, IContactGrain contact, IReadOnlyList<StoredEvent> events)
+    public static async Task<IngestOutcome> IngestAsync(this HandoffTestCluster cluster, IContactGrain contact, IReadOnlyList<EngagementEvent> events)
     {
         var (tenantId, contactId) = GrainKeys.Parse(contact.GetPrimaryKeyString());
         var journal = cluster.SiloServices.GetRequiredService<IEventJournal>();
         var appendedAt = JournalClock.Now(cluster.Clock);
         var holders = await journal.AppendAsync(tenantId, events.Select(e => new JournalEntry(contactId, e)).ToList(), appendedAt);
-        var mine = new List<StoredEvent>(events.Count);
+        var mine = new List<EngagementEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             if (JournalAnswers.IsTheContacts(holders[i], contactId))

@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
@@ -6,6 +7,7 @@ using Handoff.Protos.V1;
 using Handoff.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
+using EngagementEvent = Handoff.Domain.Model.EngagementEvent;
 using EventType = Handoff.Domain.Model.EventType;
 using HandoffReason = Handoff.Domain.Model.HandoffReason;
 using InboxKind = Handoff.Grains.Notifications.InboxKind;
@@ -60,7 +62,7 @@ public sealed class CrashRecoveryTests
     private static async Task LeaveAsACrashWouldAsync(ServerHost host, string tenantId, string contactId, string owner)
     {
         var now = DateTimeOffset.UtcNow;
-        var raising = new StoredEvent { EventId = $"ev-{Guid.NewGuid():N}", Type = EventType.ProposalViewed, OccurredAt = now.AddMinutes(-1) };
+        var raising = new EngagementEvent { EventId = $"ev-{Guid.NewGuid():N}", Type = EventType.ProposalViewed, OccurredAt = now.AddMinutes(-1) };
         var journal = host.Services.GetRequiredService<IEventJournal>();
         Assert.Equal([null], await journal.AppendAsync(tenantId, [new JournalEntry(contactId, raising)], now));
 

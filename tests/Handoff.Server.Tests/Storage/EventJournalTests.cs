@@ -1,3 +1,4 @@
+using Handoff.Domain.Model;
 using Handoff.Grains.Contacts;
 using Handoff.Grains.Journal;
 using Handoff.Storage.Journal;
@@ -117,9 +118,9 @@ public sealed class EventJournalTests
     }
 
     private static JournalEntry Entry(string contactId, string eventId) =>
-        new(contactId, new StoredEvent { EventId = eventId, Type = EventType.EmailOpened, OccurredAt = new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero) });
+        new(contactId, new EngagementEvent { EventId = eventId, Type = EventType.EmailOpened, OccurredAt = new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero) });
 
-    private static List<(string EventId, DateTimeOffset? AppendedAt)> Read(IReadOnlyList<StoredEvent> events) =>
+    private static List<(string EventId, DateTimeOffset? AppendedAt)> Read(IReadOnlyList<EngagementEvent> events) =>
         events.Select(e => (e.EventId, e.AppendedAt)).ToList();
 
     /// <summary>A journal of one kind on a store of its own, removed with it.</summary>
