@@ -36,9 +36,11 @@ public interface IContactGrain : IGrainWithStringKey
     /// <see cref="EngagementEvent.AppendedAt"/> (what a replay of the journal will use), skipping the ones this contact has
     /// seen. Nothing is stored before returning: a card transition's write starts as the call returns, the rest waits for
     /// a checkpoint, and a crash before either is replayed from the journal (the same card, under the same id).
+    /// The caller hands the events over: a call within the silo passes the list itself, not a copy, so neither side
+    /// changes it after the call.
     /// </summary>
     [Alias("ApplyJournaled")]
-    Task ApplyJournaled(IReadOnlyList<EngagementEvent> events);
+    Task ApplyJournaled([Immutable] IReadOnlyList<EngagementEvent> events);
 
     /// <summary>
     /// The tenant's index asks, at the time it holds for <paramref name="cardId"/>'s escalation: the contact escalates
