@@ -84,57 +84,62 @@ public sealed class IngestPipeline(IGrainFactory grains, IEventJournal journal, 
 
         var holders = await journal.AppendAsync(tenantId, entries, appendedAt);
         var accepted = 0;
-        var byContact = new Dictionary<string, List<EngagementEvent>>(StringComparer.Ordinal);
-        for (var i = 0; i < entries.Count; i++)
+        for (var i = 0; i < holders.Count; i++)
         {
-            var (contactId, e) = entries[i];
             if (holders[i] is null)
             {
                 accepted++;
             }
-            else
-            {
-                duplicates++;
-            }
-
-            if (!JournalAnswers.IsTheContacts(holders[i], contactId))
-            {
-                continue;
-            }
-
-            if (!byContact.TryGetValue(contactId, out var list))
-            {
-                byContact[contactId] = list = [];
-            }
-
-            list.Add(JournalAnswers.AsJournaled(holders[i], e, appendedAt));
         }
 
-        await Task.WhenAll(byContact.Select(c => ApplyToContactAsync(tenantId, c.Key, c.Value)));
-        return new BatchOutcome(accepted, duplicates, rejected);
+        await ApplyToContactsAsync(tenantId, ContactGroups.Of(entries, holders, appendedAt));
+        return new BatchOutcome(accepted, duplicates + entries.Count - accepted, rejected);
     }
 
     /// <summary>
-    /// One contact's journaled events. While a silo shuts down or is being declared dead, calls to its grains are
-    /// rejected; trying again reaches the contact's new activation, and events it has already applied are skipped.
+    /// Each contact's journaled events, one grain call per contact, all at once. While a silo shuts down or is being
+    /// declared dead, calls to its grains are rejected; the calls rejected so are made again, and reach the contact's new
+    /// activation, which skips the events it has already applied.
     /// </summary>
-    private async Task ApplyToContactAsync(string tenantId, string contactId, List<EngagementEvent> events)
+    private async Task ApplyToContactsAsync(string tenantId, IReadOnlyList<ContactGroup> groups)
     {
         var options = ingest.Value;
         var delay = options.SiloUnavailableRetryDelay;
         var giveUpAt = time.GetUtcNow() + options.SiloUnavailableRetryFor;
         while (true)
         {
-            try
+            var calls = new Task[groups.Count];
+            for (var i = 0; i < groups.Count; i++)
             {
-                await grains.Contact(tenantId, contactId).ApplyJournaled(events);
+                calls[i] = grains.Contact(tenantId, groups[i].ContactId).ApplyJournaled(groups[i].Events);
+            }
+
+            await Task.WhenAll(calls).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            List<ContactGroup>? rejected = null;
+            for (var i = 0; i < calls.Length; i++)
+            {
+                if (calls[i].IsCompletedSuccessfully)
+                {
+                    continue;
+                }
+
+                var failure = calls[i].Exception?.InnerException;
+                if (failure is not (SiloUnavailableException or OrleansMessageRejectionException) || time.GetUtcNow() >= giveUpAt)
+                {
+                    await calls[i];
+                }
+
+                (rejected ??= []).Add(groups[i]);
+            }
+
+            if (rejected is null)
+            {
                 return;
             }
-            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException && time.GetUtcNow() < giveUpAt)
-            {
-                await Task.Delay(delay, time);
-                delay = delay * 2 < options.SiloUnavailableMaxRetryDelay ? delay * 2 : options.SiloUnavailableMaxRetryDelay;
-            }
+
+            groups = rejected;
+            await Task.Delay(delay, time);
+            delay = delay * 2 < options.SiloUnavailableMaxRetryDelay ? delay * 2 : options.SiloUnavailableMaxRetryDelay;
         }
     }
 
