@@ -3,6 +3,7 @@ using Handoff.Domain.Model;
 using Orleans.Serialization.Buffers;
 using Orleans.Serialization.Cloning;
 using Orleans.Serialization.Codecs;
+using Orleans.Serialization.Serializers;
 using Orleans.Serialization.WireProtocol;
 
 namespace Handoff.Grains.Contacts;
@@ -31,22 +32,6 @@ public sealed record StoredEvent
     /// <summary>A silo of the previous version calls without it; the contact then applies the event as of its own clock.</summary>
     [Id(11)] public DateTimeOffset? AppendedAt { get; init; }
 
-    public static StoredEvent From(EngagementEvent e) => new()
-    {
-        EventId = e.EventId,
-        Type = e.Type,
-        OccurredAt = e.OccurredAt,
-        Channel = e.Channel,
-        Text = e.Text,
-        PricingPage = e.PricingPage,
-        AppointmentTime = e.AppointmentTime,
-        Feature = e.Feature,
-        Stage = e.Stage,
-        Phase = e.Phase,
-        OwnerUserId = e.OwnerUserId,
-        AppendedAt = e.AppendedAt,
-    };
-
     public EngagementEvent ToEvent() => new()
     {
         EventId = EventId,
@@ -66,14 +51,46 @@ public sealed record StoredEvent
 
 /// <summary>
 /// Writes an <see cref="EngagementEvent"/> as a <see cref="StoredEvent"/>, byte for byte as the record was always
-/// written (as the field's own type, so no type name goes with it), and reads it back.
+/// written (as the field's own type, so no type name goes with it), and reads it back. The write goes from the event's
+/// own values, field by field as the record's generated codec writes them, so that no record is built for every event
+/// a journal row or a grain call carries; the stored-format tests hold the bytes.
 /// </summary>
 [RegisterSerializer]
-public sealed class EngagementEventCodec(IFieldCodec<StoredEvent> stored) : IFieldCodec<EngagementEvent>
+public sealed class EngagementEventCodec(IFieldCodec<StoredEvent> stored, ICodecProvider codecs) : IFieldCodec<EngagementEvent>
 {
+    private static readonly Type StoredType = typeof(StoredEvent);
+
+    private readonly IFieldCodec<EventType> types = codecs.GetCodec<EventType>();
+    private readonly IFieldCodec<Channel?> channels = codecs.GetCodec<Channel?>();
+    private readonly IFieldCodec<DateTimeOffset?> times = codecs.GetCodec<DateTimeOffset?>();
+    private readonly IFieldCodec<LifecycleStage?> stages = codecs.GetCodec<LifecycleStage?>();
+    private readonly IFieldCodec<PipelinePhase?> phases = codecs.GetCodec<PipelinePhase?>();
+
     public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, EngagementEvent? value)
-        where TBufferWriter : IBufferWriter<byte> =>
-        stored.WriteField(ref writer, fieldIdDelta, typeof(StoredEvent), value is null ? null : StoredEvent.From(value));
+        where TBufferWriter : IBufferWriter<byte>
+    {
+        if (ReferenceCodec.TryWriteReferenceField(ref writer, fieldIdDelta, StoredType, value))
+        {
+            return;
+        }
+
+        // The field ids are StoredEvent's [Id]s, each written as its distance from the one before.
+        writer.WriteStartObject(fieldIdDelta, StoredType, StoredType);
+        writer.WriteEndBase();
+        StringCodec.WriteField(ref writer, 0, value!.EventId);
+        types.WriteField(ref writer, 1, typeof(EventType), value.Type);
+        DateTimeOffsetCodec.WriteField(ref writer, 1, value.OccurredAt);
+        channels.WriteField(ref writer, 1, typeof(Channel?), value.Channel);
+        StringCodec.WriteField(ref writer, 1, value.Text);
+        BoolCodec.WriteField(ref writer, 1, value.PricingPage);
+        times.WriteField(ref writer, 1, typeof(DateTimeOffset?), value.AppointmentTime);
+        StringCodec.WriteField(ref writer, 1, value.Feature);
+        stages.WriteField(ref writer, 1, typeof(LifecycleStage?), value.Stage);
+        phases.WriteField(ref writer, 1, typeof(PipelinePhase?), value.Phase);
+        StringCodec.WriteField(ref writer, 1, value.OwnerUserId);
+        times.WriteField(ref writer, 1, typeof(DateTimeOffset?), value.AppendedAt);
+        writer.WriteEndObject();
+    }
 
     public EngagementEvent ReadValue<TInput>(ref Reader<TInput> reader, Field field) => stored.ReadValue(ref reader, field)?.ToEvent()!;
 }
