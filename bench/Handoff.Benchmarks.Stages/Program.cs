@@ -49,7 +49,6 @@ var assessor = new WindowAssessor(scorer);
 var windowTriggers = new WindowTriggerEvaluator(triggers, assessor);
 var engine = services.GetRequiredService<HandoffEngine>();
 var stateFormat = new BinaryStateSerializer(services.GetRequiredService<Serializer>());
-var stateCopier = services.GetRequiredService<DeepCopier<ContactState>>();
 
 try
 {
@@ -119,12 +118,12 @@ try
             model.Window.Trim(now);
             return model;
         }).ToList();
-        Stage("checkpoint: stored form, copy and serialization of the state", measured, () =>
+        Stage("checkpoint: stored form and serialization of the state", measured, () =>
         {
             foreach (var model in models)
             {
                 model.PrepareForWrite(now);
-                stateFormat.Prepare(stateCopier.Copy(model.State));
+                stateFormat.Prepare(model.State);
                 model.ReleaseStoredForms();
             }
         });

@@ -15,6 +15,12 @@ public static class SiloStorageExtensions
     private const string SqliteStateStore = "handoff-sqlite";
 
     /// <summary>
+    /// The ADO.NET grain storage on PostgreSQL, which <see cref="StateTakenAtWriteGrainStorage"/> serves as the Handoff
+    /// store. A provider's name is not part of a row's key: rows written under the Handoff name read as before.
+    /// </summary>
+    private const string PostgreSqlStateStore = "handoff-postgresql";
+
+    /// <summary>
     /// Grain storage and reminders on a SQLite file, created with the project's schema if new and brought up to the
     /// current schema version otherwise, and the event journal in a file next to it (<see cref="SqliteEventJournal.PathFor"/>).
     /// Shared by the host and the grain tests, so both store exactly the same way.
@@ -28,9 +34,9 @@ public static class SiloStorageExtensions
         // Grain state and reminders share the file, and so its one writer (see SqliteWriter).
         silo.Services.AddSingleton<SqliteWriter>();
         silo.AddHandoffGrainStorage(SqliteStateStore, SqliteDatabase.Invariant, connectionString);
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) =>
-            new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>(),
-                new BinaryStateSerializer(services.GetRequiredService<Serializer>())));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) => new StateTakenAtWriteGrainStorage(
+            new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>()),
+            new BinaryStateSerializer(services.GetRequiredService<Serializer>())));
         // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
         // through the same invariant as the grain storage.
         silo.UseAdoNetReminderService(o =>
@@ -52,7 +58,9 @@ public static class SiloStorageExtensions
     public static ISiloBuilder AddHandoffPostgreSqlStorage(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddSingleton<IEventJournal>(sp => new PostgreSqlEventJournal(connectionString, sp.GetRequiredService<Serializer>()));
-        silo.AddHandoffGrainStorage(StorageNames.Handoff, PostgreSqlDatabase.Invariant, connectionString);
+        silo.AddHandoffGrainStorage(PostgreSqlStateStore, PostgreSqlDatabase.Invariant, connectionString);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) => new StateTakenAtWriteGrainStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(PostgreSqlStateStore), new BinaryStateSerializer(services.GetRequiredService<Serializer>())));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = PostgreSqlDatabase.Invariant;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Handoff.Grains;
 using Handoff.Storage;
 using Orleans.Storage;
 
@@ -8,9 +9,10 @@ namespace Handoff.Testing;
 /// <summary>
 /// Grain state in a dictionary of this process, serialized in the durable stores' format. Orleans' own memory storage
 /// sends every read and write to a storage grain (a grain call and a deep copy each), which is a cost no durable store
-/// here pays; the baseline for "storage costs nothing" keeps only the serialization they all pay.
+/// here pays; the baseline for "storage costs nothing" keeps only the serialization they all pay. A write serializes
+/// the state at the call, as the durable stores do (<see cref="IStateTakenAtWrite"/>).
 /// </summary>
-public sealed class ProcessMemoryGrainStorage(BinaryStateSerializer stateFormat) : IGrainStorage
+public sealed class ProcessMemoryGrainStorage(BinaryStateSerializer stateFormat) : IGrainStorage, IStateTakenAtWrite
 {
     private readonly ConcurrentDictionary<(string StateName, GrainId GrainId), StoredRecord> records = new();
     private long lastETag;

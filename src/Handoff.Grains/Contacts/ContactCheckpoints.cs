@@ -17,7 +17,7 @@ internal sealed partial class ContactCheckpoints
     private readonly ContactModel model;
     private readonly SeenSegments seenSegments;
     private readonly CheckpointThrottle throttle;
-    private readonly DeepCopier<ContactState> copier;
+    private readonly DeepCopier<ContactState>? copyForWrite;
     private readonly TimeProvider time;
     private readonly ContactOptions options;
     private readonly ILogger logger;
@@ -29,14 +29,14 @@ internal sealed partial class ContactCheckpoints
     private long savedVersion;
 
     public ContactCheckpoints(IGrainBase grain, IPersistentState<ContactState> store, ContactModel model, SeenSegments seenSegments,
-        CheckpointThrottle throttle, DeepCopier<ContactState> copier, TimeProvider time, ContactOptions options, ILogger logger)
+        CheckpointThrottle throttle, DeepCopier<ContactState>? copyForWrite, TimeProvider time, ContactOptions options, ILogger logger)
     {
         this.grain = grain;
         this.store = store;
         this.model = model;
         this.seenSegments = seenSegments;
         this.throttle = throttle;
-        this.copier = copier;
+        this.copyForWrite = copyForWrite;
         this.time = time;
         this.options = options;
         this.logger = logger;
@@ -166,10 +166,11 @@ internal sealed partial class ContactCheckpoints
         var writing = version;
         await seenSegments.PrepareForWriteAsync(now);
         model.PrepareForWrite(now);
-        // The provider serializes the state off the grain's thread, while effect delivery and the next calls go on
-        // changing it: it writes a copy taken here, in one piece. The copy and the stored form of the window go as soon
-        // as the write is done, so that they die young instead of outliving the next garbage collections.
-        store.State = copier.Copy(model.State);
+        // Effect delivery and the next calls go on changing the state while it is written. A storage that takes the
+        // state at the call (IStateTakenAtWrite: every Handoff store) writes it as it is now; any other may serialize it
+        // later, off the grain's thread, so it gets a copy taken here, in one piece. The copy and the stored form of the
+        // window go as soon as the write is done, so that they die young instead of outliving the next collections.
+        store.State = copyForWrite is null ? model.State : copyForWrite.Copy(model.State);
         try
         {
             await store.WriteStateAsync();

@@ -50,7 +50,8 @@ public sealed partial class ContactGrain(
         actions = new ContactActions(model, contactId, engine);
         summaries = new CardSummaryReplacement(model);
         var seenSegments = new SeenSegments(new StateParts<SeenSegment>(storage, SeenSegmentStateName, this.GetGrainId()), model, engine.Contacts);
-        checkpoints = new ContactCheckpoints(this, store, model, seenSegments, checkpointThrottle, copier, time, engine.Contacts, logger);
+        checkpoints = new ContactCheckpoints(this, store, model, seenSegments, checkpointThrottle, storage is IStateTakenAtWrite ? null : copier,
+            time, engine.Contacts, logger);
         effects = new EffectDelivery(this, GrainFactory, tenantId, model, checkpoints, engine.Contacts, logger);
         var report = new CardTransitionReport(cardMetrics, tenantId, contactId, logger);
         changes = new ContactChanges(model, ingest, seenSegments, checkpoints, effects, report, time);

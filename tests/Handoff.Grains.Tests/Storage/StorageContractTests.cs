@@ -183,6 +183,45 @@ public sealed class StorageContractTests
         Assert.Equal(0L, await CountAsync(store, "SELECT count(*) FROM orleans_membership"));
     }
 
+    /// <summary>
+    /// A contact goes on changing its state while a checkpoint of it is written, and writes no copy: the store must take
+    /// the state when the write is called. Each write here is changed at once, and many are under way together, so that
+    /// a store serializing later (once it holds a connection, or its turn at the writer) would store the changed state.
+    /// </summary>
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.PostgreSql)]
+    public async Task A_state_changed_while_its_write_is_under_way_is_stored_as_it_was_when_the_write_was_called(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var cluster = await HandoffTestCluster.StartAsync(store);
+        try
+        {
+            var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Handoff);
+            Assert.IsAssignableFrom<IStateTakenAtWrite>(storage);
+            var grains = Enumerable.Range(0, 20).Select(_ => GrainId.Create(GrainType, $"acme/{Guid.NewGuid():N}")).ToList();
+
+            var writes = new List<Task>();
+            foreach (var grain in grains)
+            {
+                List<string> written = ["as called"];
+                writes.Add(storage.WriteStateAsync(GrainType, grain, new GrainState<List<string>>(written)));
+                written[0] = "changed after the call";
+                written.Add("added after the call");
+            }
+
+            await Task.WhenAll(writes);
+            foreach (var grain in grains)
+            {
+                Assert.Equal(["as called"], (await ReadAsync(storage, grain)).State);
+            }
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
     private static async Task<GrainState<List<string>>> ReadAsync(IGrainStorage storage, GrainId grain)
     {
         var state = new GrainState<List<string>>();

@@ -67,7 +67,7 @@ public sealed class MetricsTests
 
         // Orleans' meter is one per process: other hosts of the test run may add to it, hence sums and "at least".
         var contact = ("grain_type", "contact");
-        (string, string)[] contactState = [("state_name", "contact"), ("provider_type_name", nameof(OneWriterGrainStorage))];
+        (string, string)[] contactState = [("state_name", "contact"), ("provider_type_name", nameof(StateTakenAtWriteGrainStorage))];
         var scrape = await PrometheusScrape.UntilAsync(host.ManagementAddress,
             s => s.Sum("orleans_grains", contact) >= 1 && s.Sum(StorageWrites, contactState) >= 1 && s.Sum(StorageReads, contactState) >= 1,
             "a contact grain active and its state read and written");
