@@ -1,6 +1,5 @@
 using Handoff.Grains.Storage;
 using Microsoft.Extensions.Logging;
-using Orleans.Serialization;
 
 namespace Handoff.Grains.Contacts;
 
@@ -17,7 +16,6 @@ internal sealed partial class ContactCheckpoints
     private readonly ContactModel model;
     private readonly SeenSegments seenSegments;
     private readonly CheckpointThrottle throttle;
-    private readonly DeepCopier<ContactState>? copyForWrite;
     private readonly TimeProvider time;
     private readonly ContactOptions options;
     private readonly ILogger logger;
@@ -29,14 +27,13 @@ internal sealed partial class ContactCheckpoints
     private long savedVersion;
 
     public ContactCheckpoints(IGrainBase grain, IPersistentState<ContactState> store, ContactModel model, SeenSegments seenSegments,
-        CheckpointThrottle throttle, DeepCopier<ContactState>? copyForWrite, TimeProvider time, ContactOptions options, ILogger logger)
+        CheckpointThrottle throttle, TimeProvider time, ContactOptions options, ILogger logger)
     {
         this.grain = grain;
         this.store = store;
         this.model = model;
         this.seenSegments = seenSegments;
         this.throttle = throttle;
-        this.copyForWrite = copyForWrite;
         this.time = time;
         this.options = options;
         this.logger = logger;
@@ -166,18 +163,16 @@ internal sealed partial class ContactCheckpoints
         var writing = version;
         await seenSegments.PrepareForWriteAsync(now);
         model.PrepareForWrite(now);
-        // Effect delivery and the next calls go on changing the state while it is written. A storage that takes the
-        // state at the call (IStateTakenAtWrite: every Handoff store) writes it as it is now; any other may serialize it
-        // later, off the grain's thread, so it gets a copy taken here, in one piece. The copy and the stored form of the
-        // window go as soon as the write is done, so that they die young instead of outliving the next collections.
-        store.State = copyForWrite is null ? model.State : copyForWrite.Copy(model.State);
+        // The state the store writes is the model's own (one object): effect delivery and the next calls go on changing
+        // it while the write is under way, which is sound because the Handoff store takes it at the call
+        // (IStateTakenAtWrite, required at activation). The window's stored form goes as soon as the write is done, so
+        // that it dies young instead of outliving the next collections.
         try
         {
             await store.WriteStateAsync();
         }
         finally
         {
-            store.State = model.State;
             model.ReleaseStoredForms();
         }
 

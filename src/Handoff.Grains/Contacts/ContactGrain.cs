@@ -5,7 +5,6 @@ using Handoff.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Handoff.Grains.Contacts;
@@ -24,7 +23,6 @@ public sealed partial class ContactGrain(
     HandoffEngine engine,
     IEventJournal journal,
     CheckpointThrottle checkpointThrottle,
-    DeepCopier<ContactState> copier,
     TimeProvider time,
     CardMetrics cardMetrics,
     ILogger<ContactGrain> logger) : Grain, IContactGrain, IRemindable
@@ -44,14 +42,19 @@ public sealed partial class ContactGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (storage is not IStateTakenAtWrite)
+        {
+            throw new InvalidOperationException(
+                $"The '{StorageNames.Handoff}' grain storage must take a state when its write is called ({nameof(IStateTakenAtWrite)}): a contact writes its state while it goes on changing it.");
+        }
+
         (tenantId, contactId) = GrainKeys.Parse(this.GetPrimaryKeyString());
         model = new ContactModel(store.State, tenantId, contactId, engine);
         ingest = new ContactIngest(model, contactId, engine);
         actions = new ContactActions(model, contactId, engine);
         summaries = new CardSummaryReplacement(model);
         var seenSegments = new SeenSegments(new StateParts<SeenSegment>(storage, SeenSegmentStateName, this.GetGrainId()), model, engine.Contacts);
-        checkpoints = new ContactCheckpoints(this, store, model, seenSegments, checkpointThrottle, storage is IStateTakenAtWrite ? null : copier,
-            time, engine.Contacts, logger);
+        checkpoints = new ContactCheckpoints(this, store, model, seenSegments, checkpointThrottle, time, engine.Contacts, logger);
         effects = new EffectDelivery(this, GrainFactory, tenantId, model, checkpoints, engine.Contacts, logger);
         var report = new CardTransitionReport(cardMetrics, tenantId, contactId, logger);
         changes = new ContactChanges(model, ingest, seenSegments, checkpoints, effects, report, time);
