@@ -15,7 +15,8 @@ namespace Handoff.Benchmarks;
 /// journal (tenant, event id unique per tenant, contact, append time, the event's bytes as they came) with its
 /// indexes, and a repeated event id is skipped as the host skips it.
 /// SQLite: one writer (SQLite has one write lock), one prepared single-row INSERT reused, one transaction for every
-/// batch waiting when the last one committed (group commit), WAL with synchronous=FULL as the host's store.
+/// batch waiting when the last one committed (group commit), WAL with synchronous=FULL and the automatic checkpoint at
+/// 10,000 pages, as the host's journal.
 /// PostgreSQL: a few writers, each one INSERT ... SELECT FROM unnest(arrays) per group of waiting batches, at the
 /// server's defaults (synchronous commit).
 /// </summary>
@@ -23,6 +24,9 @@ public static class RawStorage
 {
     /// <summary>Batches one commit takes at most, as the host's journal caps its groups.</summary>
     private const int MaxBatchesPerCommit = 64;
+
+    /// <summary>WAL pages between automatic checkpoints, as the host's journal sets it (SqliteEventJournal.CheckpointPages).</summary>
+    private const int CheckpointPages = 10_000;
 
     /// <summary>PostgreSQL writers: enough to keep the server's group commit busy on two cores, few enough not to fight.</summary>
     private const int PostgreSqlWriters = 3;
@@ -32,9 +36,10 @@ public static class RawStorage
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
-        Execute(connection, """
+        Execute(connection, $$"""
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=FULL;
+            PRAGMA wal_autocheckpoint={{CheckpointPages}};
             CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, event_id TEXT NOT NULL,
                 contact_id TEXT NOT NULL, appended_at INTEGER NOT NULL, payload BLOB NOT NULL, UNIQUE (tenant_id, event_id));
             CREATE INDEX IF NOT EXISTS events_by_contact ON events (tenant_id, contact_id, appended_at);
