@@ -2,6 +2,7 @@ using Handoff.Grains;
 using Handoff.Grains.Journal;
 using Handoff.Storage.Journal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -36,7 +37,7 @@ public static class SiloStorageExtensions
         silo.AddHandoffGrainStorage(SqliteStateStore, SqliteDatabase.Invariant, connectionString);
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) => new StateTakenAtWriteGrainStorage(
             new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>()),
-            new BinaryStateSerializer(services.GetRequiredService<Serializer>())));
+            services.GetRequiredService<BinaryStateSerializer>()));
         // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
         // through the same invariant as the grain storage.
         silo.UseAdoNetReminderService(o =>
@@ -60,7 +61,7 @@ public static class SiloStorageExtensions
         silo.Services.AddSingleton<IEventJournal>(sp => new PostgreSqlEventJournal(connectionString, sp.GetRequiredService<Serializer>()));
         silo.AddHandoffGrainStorage(PostgreSqlStateStore, PostgreSqlDatabase.Invariant, connectionString);
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) => new StateTakenAtWriteGrainStorage(
-            services.GetRequiredKeyedService<IGrainStorage>(PostgreSqlStateStore), new BinaryStateSerializer(services.GetRequiredService<Serializer>())));
+            services.GetRequiredKeyedService<IGrainStorage>(PostgreSqlStateStore), services.GetRequiredService<BinaryStateSerializer>()));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = PostgreSqlDatabase.Invariant;
@@ -93,8 +94,10 @@ public static class SiloStorageExtensions
     /// </summary>
     public static ISiloBuilder UseHandoffStateFormat<TOptions>(this ISiloBuilder silo, string name) where TOptions : class, IStorageProviderSerializerOptions
     {
+        // One format for the process: the provider reads with it, and the Handoff store's writes prepare their bytes with it.
+        silo.Services.TryAddSingleton<BinaryStateSerializer>();
         silo.Services.AddOptions<TOptions>(name)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryStateSerializer(serializer));
+            .Configure<BinaryStateSerializer>((o, format) => o.GrainStorageSerializer = format);
         return silo;
     }
 }
