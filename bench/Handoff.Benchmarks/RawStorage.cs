@@ -18,7 +18,8 @@ namespace Handoff.Benchmarks;
 /// batch waiting when the last one committed (group commit), WAL with synchronous=FULL and the automatic checkpoint at
 /// 10,000 pages, as the host's journal.
 /// PostgreSQL: a few writers, each one INSERT ... SELECT FROM unnest(arrays) per group of waiting batches, at the
-/// server's defaults (synchronous commit).
+/// server's defaults (synchronous commit); a plain INSERT first, and only if an id in the group was taken the group
+/// again with ON CONFLICT DO NOTHING, as the host's journal does.
 /// </summary>
 public static class RawStorage
 {
@@ -111,18 +112,31 @@ public static class RawStorage
             }
 
             await using var connection = await dataSource.OpenConnectionAsync(token);
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO events (tenant_id, event_id, contact_id, appended_at, payload)
-                SELECT @tenant, e.event_id, e.contact_id, @appended, e.payload FROM unnest(@event_ids, @contact_ids, @payloads) AS e(event_id, contact_id, payload)
-                ON CONFLICT (tenant_id, event_id) DO NOTHING;
-                """, connection);
-            insert.Parameters.Add(new NpgsqlParameter<string>("tenant", Workload.Tenant));
-            insert.Parameters.Add(new NpgsqlParameter<DateTime>("appended", DateTime.UtcNow));
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", eventIds));
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("contact_ids", contactIds));
-            insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
-            await insert.ExecuteNonQueryAsync(token);
+            try
+            {
+                await InsertAsync(connection, "", eventIds, contactIds, payloads, token);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await InsertAsync(connection, "ON CONFLICT (tenant_id, event_id) DO NOTHING", eventIds, contactIds, payloads, token);
+            }
         });
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection connection, string onConflict, string[] eventIds, string[] contactIds, byte[][] payloads,
+        CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand($"""
+            INSERT INTO events (tenant_id, event_id, contact_id, appended_at, payload)
+            SELECT @tenant, e.event_id, e.contact_id, @appended, e.payload FROM unnest(@event_ids, @contact_ids, @payloads) AS e(event_id, contact_id, payload)
+            {onConflict};
+            """, connection);
+        insert.Parameters.Add(new NpgsqlParameter<string>("tenant", Workload.Tenant));
+        insert.Parameters.Add(new NpgsqlParameter<DateTime>("appended", DateTime.UtcNow));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", eventIds));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("contact_ids", contactIds));
+        insert.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = payloads });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
