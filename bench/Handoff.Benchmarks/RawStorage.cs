@@ -114,22 +114,22 @@ public static class RawStorage
             await using var connection = await dataSource.OpenConnectionAsync(token);
             try
             {
-                await InsertAsync(connection, "", eventIds, contactIds, payloads, token);
+                await InsertAsync(connection, skipTaken: false, eventIds, contactIds, payloads, token);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
-                await InsertAsync(connection, "ON CONFLICT (tenant_id, event_id) DO NOTHING", eventIds, contactIds, payloads, token);
+                await InsertAsync(connection, skipTaken: true, eventIds, contactIds, payloads, token);
             }
         });
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, string onConflict, string[] eventIds, string[] contactIds, byte[][] payloads,
+    private static async Task InsertAsync(NpgsqlConnection connection, bool skipTaken, string[] eventIds, string[] contactIds, byte[][] payloads,
         CancellationToken cancellationToken)
     {
         await using var insert = new NpgsqlCommand($"""
             INSERT INTO events (tenant_id, event_id, contact_id, appended_at, payload)
             SELECT @tenant, e.event_id, e.contact_id, @appended, e.payload FROM unnest(@event_ids, @contact_ids, @payloads) AS e(event_id, contact_id, payload)
-            {onConflict};
+            {(skipTaken ? "ON CONFLICT (tenant_id, event_id) DO NOTHING" : "")};
             """, connection);
         insert.Parameters.Add(new NpgsqlParameter<string>("tenant", Workload.Tenant));
         insert.Parameters.Add(new NpgsqlParameter<DateTime>("appended", DateTime.UtcNow));

@@ -62,10 +62,13 @@ CREATE TABLE IF NOT EXISTS orleans_grain_state
 -- A payload over about 2 KB is compressed into TOAST on every write (contacts average about 2.8 KB, inbox pages about
 -- 10 KB). lz4 does that for a fraction of the CPU of the default pglz, which took about 6% of the server's CPU in the
 -- sustained benchmark (docs/ingest-durability.md). A server built without lz4 keeps pglz. It applies to values written
--- from now on; rows written before keep theirs until their next write.
+-- from now on; rows written before keep theirs until their next write. Altered only once: a silo applying the script
+-- while others write must not take the table's lock for nothing.
 DO $lz4$
 BEGIN
-    IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
+    IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals))
+       AND EXISTS (SELECT 1 FROM pg_attribute
+                   WHERE attrelid = 'orleans_grain_state'::regclass AND attname = 'payload' AND attcompression <> 'l') THEN
         ALTER TABLE orleans_grain_state ALTER COLUMN payload SET COMPRESSION lz4;
     END IF;
 END

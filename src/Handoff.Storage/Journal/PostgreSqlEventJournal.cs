@@ -30,6 +30,13 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
     /// <summary>The unique key of an event id in its tenant (deploy/postgresql/handoff-postgresql.sql).</summary>
     private const string EventIdConstraint = "handoff_event_journal_event";
 
+    /// <summary>A group's rows, as <see cref="Rows.AddTo"/> gives them; both appends are this statement.</summary>
+    private const string InsertGroup = """
+        INSERT INTO handoff_event_journal (tenant_id, event_id, contact_id, appended_at, payload)
+        SELECT e.tenant_id, e.event_id, e.contact_id, e.appended_at, e.payload
+        FROM unnest(@tenant_ids, @event_ids, @contact_ids, @appended_ats, @payloads) AS e(tenant_id, event_id, contact_id, appended_at, payload)
+        """;
+
     private readonly string connectionString;
     private readonly Serializer serializer;
     private readonly JournalAppendQueue appends;
@@ -82,10 +89,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
     /// </summary>
     private static async Task<bool> TryAppendAllAsync(NpgsqlConnection connection, Rows rows)
     {
-        await using var insert = new NpgsqlCommand("""
-            INSERT INTO handoff_event_journal (tenant_id, event_id, contact_id, appended_at, payload)
-            SELECT * FROM unnest(@tenant_ids, @event_ids, @contact_ids, @appended_ats, @payloads);
-            """, connection);
+        await using var insert = new NpgsqlCommand(InsertGroup + ";", connection);
         rows.AddTo(insert);
         try
         {
@@ -106,13 +110,7 @@ public sealed class PostgreSqlEventJournal : IEventJournal, IAsyncDisposable
         JournalHolder?[][] answers)
     {
         var appended = new HashSet<(string Tenant, string EventId)>();
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO handoff_event_journal (tenant_id, event_id, contact_id, appended_at, payload)
-            SELECT e.tenant_id, e.event_id, e.contact_id, e.appended_at, e.payload
-            FROM unnest(@tenant_ids, @event_ids, @contact_ids, @appended_ats, @payloads) AS e(tenant_id, event_id, contact_id, appended_at, payload)
-            ON CONFLICT (tenant_id, event_id) DO NOTHING
-            RETURNING tenant_id, event_id;
-            """, connection))
+        await using (var insert = new NpgsqlCommand(InsertGroup + "\nON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING tenant_id, event_id;", connection))
         {
             rows.AddTo(insert);
             await using var reader = await insert.ExecuteReaderAsync();
