@@ -125,7 +125,7 @@ try
         {
             foreach (var batch in groups)
             {
-                await Task.WhenAll(batch.Select(g => grains.GetGrain<IProbeGrain>(g.Contact).Take(g.Events)));
+                await Task.WhenAll(batch.Select(g => grains.ByKey<IProbeGrain>(g.Contact).Take(g.Events)));
             }
         });
 

@@ -8,18 +8,20 @@ namespace Handoff.Grains;
 public static class GrainFactoryExtensions
 {
     public static IContactGrain Contact(this IGrainFactory grains, string tenantId, string contactId) =>
-        References<IContactGrain>.For(grains, GrainKeys.For(tenantId, contactId));
+        grains.ByKey<IContactGrain>(GrainKeys.For(tenantId, contactId));
 
     public static INotificationInboxGrain Inbox(this IGrainFactory grains, string tenantId, InboxAddress inbox) =>
-        References<INotificationInboxGrain>.For(grains, GrainKeys.For(tenantId, inbox.KeySuffix));
+        grains.ByKey<INotificationInboxGrain>(GrainKeys.For(tenantId, inbox.KeySuffix));
 
     public static ITenantHandoffIndexGrain HandoffIndex(this IGrainFactory grains, string tenantId) =>
-        References<ITenantHandoffIndexGrain>.For(grains, tenantId);
+        grains.ByKey<ITenantHandoffIndexGrain>(tenantId);
 
     /// <summary>
-    /// Grain references by key with the grain and interface types looked up once: GetGrain&lt;T&gt;(key) resolves them
+    /// A grain reference by key with the grain and interface types looked up once: GetGrain&lt;T&gt;(key) resolves them
     /// by reflection on every call, and ingest makes one such call per contact per batch.
     /// </summary>
+    public static T ByKey<T>(this IGrainFactory grains, string key) where T : IGrainWithStringKey => References<T>.For(grains, key);
+
     private static class References<T> where T : IGrainWithStringKey
     {
         private static Types? types;
