@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using Handoff.Protos.V1;
+using Handoff.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -14,7 +15,8 @@ namespace Handoff.Benchmarks;
 /// holds it has committed, and its latency is from its arrival to that commit. The rows are those of the host's own
 /// journal (tenant, event id unique per tenant, contact, append time, the event's bytes as they came) with its
 /// indexes, and a repeated event id is skipped as the host skips it.
-/// SQLite: one writer (SQLite has one write lock), one prepared single-row INSERT reused, one transaction for every
+/// SQLite: one writer (SQLite has one write lock), one prepared single-row INSERT reused through SQLite's own calls (as
+/// the host's journal, <see cref="SqliteStatement"/>), one transaction for every
 /// batch waiting when the last one committed (group commit), WAL with synchronous=FULL and the automatic checkpoint at
 /// 10,000 pages, as the host's journal.
 /// PostgreSQL: a few writers, each one INSERT ... SELECT FROM unnest(arrays) per group of waiting batches, at the
@@ -46,32 +48,26 @@ public static class RawStorage
             CREATE INDEX IF NOT EXISTS events_by_contact ON events (tenant_id, contact_id, appended_at);
             CREATE INDEX IF NOT EXISTS events_by_appended_at ON events (appended_at);
             """);
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
+        using var insert = new SqliteStatement(connection, """
             INSERT INTO events (tenant_id, event_id, contact_id, appended_at, payload) VALUES ($tenant, $event, $contact, $appended, $payload)
             ON CONFLICT (tenant_id, event_id) DO NOTHING;
-            """;
-        var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
-        var eventId = insert.Parameters.Add("$event", SqliteType.Text);
-        var contact = insert.Parameters.Add("$contact", SqliteType.Text);
-        var appended = insert.Parameters.Add("$appended", SqliteType.Integer);
-        var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
-        insert.Prepare();
+            """);
+        var (tenant, eventId, contact, appended, payload) =
+            (insert.Parameter("$tenant"), insert.Parameter("$event"), insert.Parameter("$contact"), insert.Parameter("$appended"), insert.Parameter("$payload"));
 
         return await AppendAsync(batches, streams, inFlight, writers: 1, cancellationToken, (group, _) =>
         {
             using var transaction = connection.BeginTransaction(deferred: false);
-            insert.Transaction = transaction;
-            appended.Value = DateTime.UtcNow.Ticks;
+            insert.Bind(appended, DateTime.UtcNow.Ticks);
+            insert.Bind(tenant, Workload.Tenant);
             foreach (var batch in group)
             {
-                tenant.Value = Workload.Tenant;
                 foreach (var e in batch.Events)
                 {
-                    eventId.Value = e.EventId;
-                    contact.Value = e.ContactId;
-                    payload.Value = e.ToByteArray();
-                    insert.ExecuteNonQuery();
+                    insert.Bind(eventId, e.EventId);
+                    insert.Bind(contact, e.ContactId);
+                    insert.Bind(payload, e.ToByteArray());
+                    insert.Execute();
                 }
             }
 

@@ -179,46 +179,44 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     {
         using var connection = Open();
         Execute(connection, $"PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint={CheckpointPages};");
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
+        using var insert = new SqliteStatement(connection, """
             INSERT INTO EventJournal (TenantId, EventId, ContactId, AppendedAt, Payload)
             VALUES ($tenant, $event, $contact, $appended, $payload)
             ON CONFLICT (TenantId, EventId) DO NOTHING;
-            """;
-        var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
-        var eventId = insert.Parameters.Add("$event", SqliteType.Text);
-        var contact = insert.Parameters.Add("$contact", SqliteType.Text);
-        var appended = insert.Parameters.Add("$appended", SqliteType.Integer);
-        var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
-        using var owner = connection.CreateCommand();
-        owner.CommandText = "SELECT ContactId, AppendedAt FROM EventJournal WHERE TenantId = $tenant AND EventId = $event;";
-        var ownerTenant = owner.Parameters.Add("$tenant", SqliteType.Text);
-        var ownerEvent = owner.Parameters.Add("$event", SqliteType.Text);
+            """);
+        var (tenant, eventId, contact, appended, payload) =
+            (insert.Parameter("$tenant"), insert.Parameter("$event"), insert.Parameter("$contact"), insert.Parameter("$appended"), insert.Parameter("$payload"));
+        using var owner = new SqliteStatement(connection, "SELECT ContactId, AppendedAt FROM EventJournal WHERE TenantId = $tenant AND EventId = $event;");
+        var (ownerTenant, ownerEvent) = (owner.Parameter("$tenant"), owner.Parameter("$event"));
 
         appends.RunLoop(group =>
         {
             var answers = new List<JournalHolder?[]>(group.Count);
             using var transaction = connection.BeginTransaction(deferred: false);
-            insert.Transaction = transaction;
-            owner.Transaction = transaction;
             foreach (var append in group)
             {
                 var answer = new JournalHolder?[append.Entries.Count];
-                tenant.Value = append.TenantId;
-                ownerTenant.Value = append.TenantId;
-                appended.Value = append.AppendedAt.UtcTicks;
+                insert.Bind(tenant, append.TenantId);
+                owner.Bind(ownerTenant, append.TenantId);
+                insert.Bind(appended, append.AppendedAt.UtcTicks);
                 for (var i = 0; i < append.Entries.Count; i++)
                 {
                     var entry = append.Entries[i];
-                    eventId.Value = entry.Event.EventId;
-                    contact.Value = entry.ContactId;
-                    payload.Value = append.Payloads[i];
-                    if (insert.ExecuteNonQuery() == 0)
+                    insert.Bind(eventId, entry.Event.EventId);
+                    insert.Bind(contact, entry.ContactId);
+                    insert.Bind(payload, append.Payloads[i]);
+                    if (insert.Execute() == 0)
                     {
-                        ownerEvent.Value = entry.Event.EventId;
-                        using var holder = owner.ExecuteReader();
-                        holder.Read();
-                        answer[i] = new JournalHolder(holder.GetString(0), Time(holder.GetInt64(1)));
+                        owner.Bind(ownerEvent, entry.Event.EventId);
+                        try
+                        {
+                            owner.Read();
+                            answer[i] = new JournalHolder(owner.GetString(0), Time(owner.GetInt64(1)));
+                        }
+                        finally
+                        {
+                            owner.Reset();
+                        }
                     }
                 }
 
