@@ -65,13 +65,21 @@ public sealed class SqliteStatement : IDisposable
     public bool Read()
     {
         var result = raw.sqlite3_step(statement);
-        if (result is not (RowReady or Finished))
+        if (result is RowReady or Finished)
         {
-            raw.sqlite3_reset(statement);
-            SqliteException.ThrowExceptionForRC(result, database);
+            return result == RowReady;
         }
 
-        return result == RowReady;
+        // The error is read from the connection before the reset that readies the statement again.
+        try
+        {
+            SqliteException.ThrowExceptionForRC(result, database);
+            return false;
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
     }
 
     public void Reset() => raw.sqlite3_reset(statement);
