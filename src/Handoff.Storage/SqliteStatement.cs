@@ -88,5 +88,8 @@ public sealed class SqliteStatement : IDisposable
 
     public long GetInt64(int column) => raw.sqlite3_column_int64(statement, column);
 
+    /// <summary>A blob column of the current row, in SQLite's own memory: valid until the next step or reset.</summary>
+    public ReadOnlySpan<byte> GetBlob(int column) => raw.sqlite3_column_blob(statement, column);
+
     public void Dispose() => statement.Dispose();
 }

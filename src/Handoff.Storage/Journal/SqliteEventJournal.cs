@@ -255,36 +255,39 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     private sealed class ContactReader : IDisposable
     {
         private readonly SqliteConnection connection;
-        private readonly SqliteCommand command;
-        private readonly SqliteParameter tenant;
-        private readonly SqliteParameter contact;
-        private readonly SqliteParameter since;
+        private readonly SqliteStatement query;
+        private readonly int tenant;
+        private readonly int contact;
+        private readonly int since;
 
         public ContactReader(SqliteConnection connection)
         {
             this.connection = connection;
-            command = connection.CreateCommand();
-            command.CommandText = """
+            query = new SqliteStatement(connection, """
                 SELECT AppendedAt, Payload FROM EventJournal
                 WHERE TenantId = $tenant AND ContactId = $contact AND AppendedAt >= $since
                 ORDER BY Seq;
-                """;
-            tenant = command.Parameters.Add("$tenant", SqliteType.Text);
-            contact = command.Parameters.Add("$contact", SqliteType.Text);
-            since = command.Parameters.Add("$since", SqliteType.Integer);
-            command.Prepare();
+                """);
+            (tenant, contact, since) = (query.Parameter("$tenant"), query.Parameter("$contact"), query.Parameter("$since"));
         }
 
+        /// <summary>Each payload is read where SQLite holds it, not copied into an array of its own first.</summary>
         public List<EngagementEvent> Read(string tenantId, string contactId, long sinceTicks, Serializer serializer)
         {
-            tenant.Value = tenantId;
-            contact.Value = contactId;
-            since.Value = sinceTicks;
-            using var reader = command.ExecuteReader();
+            query.Bind(tenant, tenantId);
+            query.Bind(contact, contactId);
+            query.Bind(since, sinceTicks);
             var events = new List<EngagementEvent>();
-            while (reader.Read())
+            try
             {
-                events.Add(JournalAnswers.StampedAt(serializer.Deserialize<EngagementEvent>(reader.GetFieldValue<byte[]>(1))!, Time(reader.GetInt64(0))));
+                while (query.Read())
+                {
+                    events.Add(JournalAnswers.StampedAt(serializer.Deserialize<EngagementEvent>(query.GetBlob(1))!, Time(query.GetInt64(0))));
+                }
+            }
+            finally
+            {
+                query.Reset();
             }
 
             return events;
@@ -292,7 +295,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
 
         public void Dispose()
         {
-            command.Dispose();
+            query.Dispose();
             connection.Dispose();
         }
     }

@@ -54,12 +54,13 @@ public sealed class SqliteStatementTests : IDisposable
     {
         Insert("a", 1);
         Insert("b", 2);
-        using var query = new SqliteStatement(connection, "SELECT id, count FROM rows WHERE count >= $least ORDER BY count;");
+        using var query = new SqliteStatement(connection, "SELECT id, count, data FROM rows WHERE count >= $least ORDER BY count;");
         var least = query.Parameter("$least");
 
         query.Bind(least, 2);
         Assert.True(query.Read());
         Assert.Equal(("b", 2L), (query.GetString(0), query.GetInt64(1)));
+        Assert.Equal([0x0b], query.GetBlob(2).ToArray());
         Assert.False(query.Read());
         query.Reset();
 
@@ -109,9 +110,10 @@ public sealed class SqliteStatementTests : IDisposable
     private void Insert(string id, long count)
     {
         using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO rows (id, count, data) VALUES ($id, $count, x'00');";
+        insert.CommandText = "INSERT INTO rows (id, count, data) VALUES ($id, $count, $data);";
         insert.Parameters.AddWithValue("$id", id);
         insert.Parameters.AddWithValue("$count", count);
+        insert.Parameters.AddWithValue("$data", new[] { (byte)(0x09 + count) });
         insert.ExecuteNonQuery();
     }
 
