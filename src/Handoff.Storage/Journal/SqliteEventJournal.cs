@@ -210,7 +210,11 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
                         owner.Bind(ownerEvent, entry.Event.EventId);
                         try
                         {
-                            owner.Read();
+                            if (!owner.Read())
+                            {
+                                throw new InvalidOperationException($"The journal refused event {entry.Event.EventId} as taken, and no row holds it.");
+                            }
+
                             answer[i] = new JournalHolder(owner.GetString(0), Time(owner.GetInt64(1)));
                         }
                         finally
