@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Grpc.Net.Client;
 using Handoff.Protos.V1;
 
@@ -158,7 +159,7 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             await host.WaitServingAsync(TimeSpan.FromMinutes(2));
             using var ingest = Channel(host.GrpcAddress);
             using var readChannel = Channel(host.GrpcAddress);
-            var warmUpRounds = await WarmUpAsync(host, ingest, readChannel, name);
+            var warmUpJitShares = await WarmUpAsync(host, ingest, readChannel, name);
             var startRss = host.Rss;
             if (contactsWarmUp is not null)
             {
@@ -195,7 +196,8 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
                 Cpu = cpu,
                 Cost = cost,
                 Activations = countersBefore.ActivationsUntil(countersAfter),
-                WarmUpRounds = warmUpRounds,
+                WarmUpRounds = warmUpJitShares.Count,
+                WarmUpJitShares = warmUpJitShares,
                 StartRssMiB = Mib(startRss),
                 PeakRssMiB = Mib(host.PeakRss),
                 // Sustained: every contact was brought in after startRss was read, so all of them count.
@@ -209,19 +211,23 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
     }
 
     /// <summary>
-    /// Warm-up rounds on the warm-up contacts, each with event ids of its own, until compiling code takes at most
-    /// <see cref="Options.SettledJitShare"/> of the host's CPU in a round; returns the rounds taken.
+    /// Warm-up rounds on the warm-up contacts, each with event ids of its own, until compiling code took at most
+    /// <see cref="Options.SettledJitShare"/> of the host's CPU in <see cref="Options.SettledRounds"/> rounds in a row;
+    /// returns the JIT's share of each round taken.
     /// </summary>
-    private async Task<int> WarmUpAsync(HostProcess host, GrpcChannel ingest, GrpcChannel readChannel, string name)
+    private async Task<IReadOnlyList<double>> WarmUpAsync(HostProcess host, GrpcChannel ingest, GrpcChannel readChannel, string name)
     {
+        var jitShares = new List<double>();
         var before = await RuntimeCounters.ReadAsync(host, cancellationToken);
-        for (var round = 1; ; round++)
+        while (true)
         {
-            await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up-{round}", null);
+            await PassAsync(ingest, readChannel, warmUp, $"{name}-warm-up-{jitShares.Count + 1}", null);
             var after = await RuntimeCounters.ReadAsync(host, cancellationToken);
-            if (before.JitShareUntil(after) <= options.SettledJitShare || round == options.MaxWarmUpRounds)
+            jitShares.Add(before.JitShareUntil(after));
+            var settled = jitShares.Count >= options.SettledRounds && jitShares[^options.SettledRounds..].All(share => share <= options.SettledJitShare);
+            if (settled || jitShares.Count == options.MaxWarmUpRounds)
             {
-                return round;
+                return jitShares;
             }
 
             // One reading ends a round and starts the next.
@@ -258,7 +264,8 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
             (run.PeakRssMiB is { } rss ? $", peak RSS {rss:N0} MiB" : "") +
             (run.Cpu?.Host is { } host ? $", host CPU {host:0.00} cores" : "") +
             (run.Cost is { } cost ? $" ({cost.CpuMicroseconds:N0} µs, {cost.AllocatedBytes:N0} B allocated an event, GC pauses {cost.GcPauseShare:P0} of it, {cost.GcMeanPauseMs:N0} ms each on average, JIT {cost.JitShare:P0})" : "") +
-            (run.Cpu is { } cpu ? $", bench {cpu.Bench:0.00}, others {cpu.Others:0.00} cores" : ""));
+            (run.Cpu is { } cpu ? $", bench {cpu.Bench:0.00}, others {cpu.Others:0.00} cores" : "") +
+            (run.WarmUpJitShares is { } shares ? $"; warm-up rounds' JIT {string.Join(" ", shares.Select(share => share.ToString("P0", CultureInfo.InvariantCulture)))}" : ""));
         return run;
     }
 
