@@ -140,7 +140,9 @@ public sealed class LiveSidebarTests(BrowserFixture fixture) : IAsyncLifetime
 
         await toggle.ClickAsync();
 
+        // The browser ticks the box at the click; the status line follows the server's answer.
         await Expect(toggle).ToBeCheckedAsync();
+        await Expect(page.Locator("#sidebar-status")).ToHaveTextAsync("Auto-Engage is on.");
         Assert.True((await walkthrough.ContactAsync()).AutoEngage);
     }
 }
