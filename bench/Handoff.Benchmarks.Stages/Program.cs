@@ -45,7 +45,8 @@ var baselineResults = new List<(string Stage, double Micros, double Bytes)>();
 var services = new ServiceCollection().AddMetrics().AddSerializer(s => s.AddAssembly(typeof(EngagementEvent).Assembly))
     .AddHandoffGrainServices(new ConfigurationBuilder().Build()).BuildServiceProvider();
 var pipeline = new IngestPipeline(null!, null!, Options.Create(new IngestOptions()), Options.Create(new ApiOptions()),
-    Options.Create(new ContactOptions()), TimeProvider.System, new IngestMetrics(services.GetRequiredService<IMeterFactory>()));
+    Options.Create(new ContactOptions()), TimeProvider.System,
+    new IngestMetrics(services.GetRequiredService<IMeterFactory>(), new IngestAdmission(Options.Create(new IngestOptions()), Options.Create(new AdaptiveLimitOptions()), TimeProvider.System)));
 var scoring = new ScoringOptions();
 var sentiment = new SentimentAnalyzer(new SentimentOptions());
 var scorer = new EngagementScorer(scoring, sentiment);

@@ -42,6 +42,30 @@ public sealed class IngestAdmission
         }
     }
 
+    /// <summary>Batches holding a place now.</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (gate)
+            {
+                return inFlight;
+            }
+        }
+    }
+
+    /// <summary>Batches waiting at the door for a place now.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (gate)
+            {
+                return waiting.Count;
+            }
+        }
+    }
+
     /// <summary>A stream's batch of <paramref name="events"/> events: waits for a place (the stream is not read meanwhile, so the sender slows).</summary>
     public Task<IDisposable> EnterAsync(int events, CancellationToken cancellationToken) => WaitForPlaceAsync(events, cancellationToken);
 

@@ -7,8 +7,9 @@ using Handoff.Server.Ingest;
 namespace Handoff.Server.Observability;
 
 /// <summary>
-/// The ingest instruments of the "Handoff" meter: events by outcome, batches by outcome, and the time from a batch's
-/// receipt to its acknowledgement.
+/// The ingest instruments of the "Handoff" meter: events by outcome, batches by outcome, the time from a batch's
+/// receipt to its acknowledgement, and the door's adaptive limit with the batches in process and waiting
+/// (<see cref="IngestAdmission"/>).
 /// </summary>
 public sealed class IngestMetrics
 {
@@ -25,9 +26,10 @@ public sealed class IngestMetrics
     private readonly Counter<long> batches;
     private readonly Histogram<double> ackDuration;
 
-    public IngestMetrics(IMeterFactory meters)
+    public IngestMetrics(IMeterFactory meters, IngestAdmission admission)
     {
         ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(admission);
         var meter = meters.Create(CardMetrics.MeterName);
         events = meter.CreateCounter<long>("handoff.ingest.events", "{event}",
             "Events of acknowledged batches, by outcome: accepted (stored), duplicate (already seen), rejected (invalid, reported in the acknowledgement).");
@@ -36,6 +38,12 @@ public sealed class IngestMetrics
         ackDuration = meter.CreateHistogram("handoff.ingest.ack.duration", "s",
             "Time from receiving a batch to acknowledging it (every contact of the batch stored its events).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = AckBuckets });
+        meter.CreateObservableGauge("handoff.ingest.admission.limit", () => admission.Limit, "{batch}",
+            "Batches the ingest door lets be processed at once now: the adaptive limit, following the time batches take.");
+        meter.CreateObservableGauge("handoff.ingest.admission.in_flight", () => admission.InFlight, "{batch}",
+            "Batches being processed now, from admission to acknowledgement.");
+        meter.CreateObservableGauge("handoff.ingest.admission.waiting", () => admission.Waiting, "{batch}",
+            "Batches waiting at the ingest door for a place.");
     }
 
     /// <summary>Starts timing a batch just received.</summary>

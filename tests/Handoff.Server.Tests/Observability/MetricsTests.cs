@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using Handoff.Protos.V1;
+using Handoff.Server.Ingest;
 using Handoff.Server.Tests.Support;
 using Handoff.Storage;
 
@@ -51,6 +52,11 @@ public sealed class MetricsTests
         Assert.InRange(ackSeconds ?? -1, 1e-6, Streams.Patience.TotalSeconds);
         Assert.Equal(1, scrape.Value(Active));
         Assert.Equal(0, scrape.Value(Resolved) ?? 0);
+
+        // One batch, acknowledged: nothing in process or waiting at the door, and the limit where it starts.
+        Assert.Equal(new AdaptiveLimitOptions().InitialLimit, scrape.Value("handoff_ingest_admission_limit"));
+        Assert.Equal(0, scrape.Value("handoff_ingest_admission_in_flight"));
+        Assert.Equal(0, scrape.Value("handoff_ingest_admission_waiting"));
 
         await host.Handoffs.ResumeAutomationAsync(new ResumeAutomationRequest { TenantId = tenant.Id, ContactId = "c-1", CardId = card.CardId, ActorUserId = "alice" });
 
