@@ -196,7 +196,6 @@ public sealed class Bench(Options options, CancellationToken cancellationToken)
                 Cpu = cpu,
                 Cost = cost,
                 Activations = countersBefore.ActivationsUntil(countersAfter),
-                WarmUpRounds = warmUpJitShares.Count,
                 WarmUpJitShares = warmUpJitShares,
                 StartRssMiB = Mib(startRss),
                 PeakRssMiB = Mib(host.PeakRss),

@@ -34,11 +34,11 @@ public sealed record RunResult(string Name, string What, string Store, [property
     /// <summary>The host's CPU, allocation, GC pause and JIT per event, from its own runtime counters.</summary>
     public HostCost? Cost { get; init; }
 
-    /// <summary>Warm-up rounds the host took before the pass, until its JIT had settled.</summary>
-    public int? WarmUpRounds { get; init; }
-
     /// <summary>The share of the host's CPU that compiling code took in each warm-up round, in order.</summary>
     public IReadOnlyList<double>? WarmUpJitShares { get; init; }
+
+    /// <summary>Warm-up rounds the host took before the pass, until its JIT had settled.</summary>
+    public int? WarmUpRounds => WarmUpJitShares?.Count;
 
     /// <summary>Grain activations the host created during the pass (Orleans' own counter).</summary>
     public int? Activations { get; init; }
