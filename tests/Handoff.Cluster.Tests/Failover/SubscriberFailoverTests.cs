@@ -17,6 +17,9 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
     private const int HotContacts = 60;
     private static readonly InboxRef Unassigned = new() { Kind = InboxKind.Unassigned };
 
+    /// <summary>Room for the cluster to declare the killed server dead and for crash recovery to wake its contacts.</summary>
+    private static readonly TimeSpan FailoverPatience = TimeSpan.FromMinutes(2);
+
     [Fact]
     public async Task A_subscriber_follows_its_inbox_across_the_death_of_its_server()
     {
@@ -34,30 +37,31 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
         // Another client marks what the subscriber has read, through a server that stays, before and after the kill.
         var survivor = new NotificationService.NotificationServiceClient(cluster.Silos[1].Invoker);
         var sending = client.SendAsync(plan.WarmUpBatches(Tenant, size: 10), stop.Token);
-        await WaitUntilAsync(() => subscriber.Notifications >= HotContacts / 3, stop.Token);
+        await WaitForNotificationsAsync(subscriber, HotContacts / 3);
         await MarkReadAsync(survivor, subscriber.LastNotification, stop.Token);
         first.Kill();
         var killedAt = DateTime.UtcNow;
-        await WaitUntilAsync(() => subscriber.Notifications >= HotContacts * 2 / 3, stop.Token);
+        await WaitForNotificationsAsync(subscriber, HotContacts * 2 / 3);
         await MarkReadAsync(survivor, subscriber.LastNotification, stop.Token);
         await sending;
 
         // Notifications go out after the acknowledgement. One owed by a contact of the killed server goes out once the
         // cluster has declared that server dead and crash recovery has woken its contacts: wait for every one.
-        ListNotificationsResponse inbox;
-        var complete = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while ((inbox = await survivor.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = Unassigned, PageSize = 500 },
-            cancellationToken: stop.Token)).Notifications.Count < HotContacts)
-        {
-            Assert.True(DateTime.UtcNow < complete, $"{HotContacts - inbox.Notifications.Count} notifications never reached the inbox, of contacts " +
-                string.Join(", ", plan.HotContacts.Except(inbox.Notifications.Select(n => n.ContactId))) +
-                $"\n{cluster.Logs}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), stop.Token);
-        }
+        var seen = new ListNotificationsResponse();
+        var inbox = await Wait.ForAsync(
+            async () =>
+            {
+                seen = await survivor.ListNotificationsAsync(
+                    new ListNotificationsRequest { TenantId = Tenant, Inbox = Unassigned, PageSize = 500 }, cancellationToken: stop.Token);
+                return seen.Notifications.Count >= HotContacts ? seen : null;
+            },
+            () => "the inbox to hold every notification; missing those of contacts " +
+                string.Join(", ", plan.HotContacts.Except(seen.Notifications.Select(n => n.ContactId))) + $"\n{cluster.Logs}",
+            FailoverPatience);
 
         var unread = await MarkReadAsync(survivor, inbox.LastSequence, stop.Token);
         var last = (await survivor.ListNotificationsAsync(new ListNotificationsRequest { TenantId = Tenant, Inbox = Unassigned }, cancellationToken: stop.Token)).LastSequence;
-        await WaitUntilAsync(() => subscriber.Received.Count >= last, stop.Token);
+        await Wait.UntilAsync(() => subscriber.Received.Count >= last, () => $"the subscriber to receive {last} entries; it has {subscriber.Received.Count}", FailoverPatience);
         var elapsed = DateTime.UtcNow - killedAt;
         await stop.CancelAsync();
         await watching;
@@ -94,13 +98,8 @@ public sealed class SubscriberFailoverTests(ClusterDatabaseFixture database, ITe
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
-    {
-        while (!condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
-    }
+    private static Task WaitForNotificationsAsync(Subscriber subscriber, int count) =>
+        Wait.UntilAsync(() => subscriber.Notifications >= count, () => $"the subscriber to see {count} notifications; it has {subscriber.Notifications}", FailoverPatience);
 
     /// <summary>
     /// Watches the unassigned inbox and, when its server goes away, resumes on another after its last sequence. Records

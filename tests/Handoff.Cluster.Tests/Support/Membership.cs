@@ -21,17 +21,9 @@ public static class Membership
         return await command.ExecuteScalarAsync() is int status ? status : null;
     }
 
-    public static async Task WaitForStatusAsync(string connectionString, string clusterId, int siloPort, int status, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (await StatusAsync(connectionString, clusterId, siloPort) != status)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Silo on port {siloPort} did not reach status {status} within {timeout}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-    }
+    public static Task WaitForStatusAsync(string connectionString, string clusterId, int siloPort, int status, TimeSpan timeout) =>
+        Wait.UntilAsync(
+            async () => await StatusAsync(connectionString, clusterId, siloPort) == status,
+            $"the silo on port {siloPort} to reach membership status {status}",
+            timeout);
 }

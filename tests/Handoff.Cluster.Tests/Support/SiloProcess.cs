@@ -118,37 +118,30 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until the gRPC health service answers SERVING.</summary>
-    public async Task WaitServingAsync(TimeSpan timeout)
+    public Task WaitServingAsync(TimeSpan timeout)
     {
         var health = new Health.HealthClient(Channel);
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (process.HasExited)
+        return Wait.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"{Name} exited with {process.ExitCode} before serving:\n{Output}");
-            }
-
-            try
-            {
-                var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                if (process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"{Name} exited with {process.ExitCode} before serving:\n{Output}");
                 }
-            }
-            catch (Grpc.Core.RpcException)
-            {
-                // Not listening or not ready yet.
-            }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{Name} did not serve within {timeout}:\n{Output}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
+                try
+                {
+                    var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+                    return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
+                }
+                catch (Grpc.Core.RpcException)
+                {
+                    // Not listening or not ready yet.
+                    return false;
+                }
+            },
+            () => $"{Name} to serve:\n{Output}",
+            timeout);
     }
 
     /// <summary>Waits for a process that is to stop on its own (a refused start-up): its exit code.</summary>

@@ -87,26 +87,26 @@ public sealed class PostgreSqlTestServer
         return await ThrowawayCluster.StartAsync();
     }
 
-    private async Task WaitUntilAnswersAsync(TimeSpan patience)
+    private Task WaitUntilAnswersAsync(TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            try
+        var lastRefusal = "no answer yet";
+        return Wait.UntilAsync(
+            async () =>
             {
-                await using var connection = new NpgsqlConnection(AdminConnectionString);
-                await connection.OpenAsync();
-                return;
-            }
-            catch (NpgsqlException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200));
-            }
-            catch (NpgsqlException e)
-            {
-                throw new InvalidOperationException($"The test PostgreSQL server ({Description}) does not answer: {e.Message}", e);
-            }
-        }
+                try
+                {
+                    await using var connection = new NpgsqlConnection(AdminConnectionString);
+                    await connection.OpenAsync();
+                    return true;
+                }
+                catch (NpgsqlException e)
+                {
+                    lastRefusal = e.Message;
+                    return false;
+                }
+            },
+            () => $"the test PostgreSQL server ({Description}) to answer; it said: {lastRefusal}",
+            patience);
     }
 
     /// <summary>
