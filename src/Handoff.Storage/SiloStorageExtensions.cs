@@ -12,7 +12,10 @@ namespace Handoff.Storage;
 /// <summary>The Handoff stores as Orleans providers: grain state, reminders, membership and the event journal.</summary>
 public static class SiloStorageExtensions
 {
-    /// <summary>The ADO.NET grain storage on SQLite, which <see cref="OneWriterGrainStorage"/> serves as the Handoff store.</summary>
+    /// <summary>
+    /// The ADO.NET grain storage on SQLite, which <see cref="OneWriterGrainStorage"/> and <see cref="KnownRowsGrainStorage"/>
+    /// serve as the Handoff store.
+    /// </summary>
     private const string SqliteStateStore = "handoff-sqlite";
 
     /// <summary>
@@ -35,8 +38,12 @@ public static class SiloStorageExtensions
         // Grain state and reminders share the file, and so its one writer (see SqliteWriter).
         silo.Services.AddSingleton<SqliteWriter>();
         silo.AddHandoffGrainStorage(SqliteStateStore, SqliteDatabase.Invariant, connectionString);
+        // Read before the silo starts: from then on this process is the file's only writer and keeps the set current.
+        var storedRows = KnownRowsGrainStorage.StoredRows.Read(connectionString);
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) => new StateTakenAtWriteGrainStorage(
-            new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>()),
+            new KnownRowsGrainStorage(
+                new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>()),
+                storedRows),
             services.GetRequiredService<BinaryStateSerializer>()));
         // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
         // through the same invariant as the grain storage.
