@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace Handoff.Storage;
@@ -11,14 +12,15 @@ namespace Handoff.Storage;
 /// as before. The set holds a hash of each row's state name and key, so a collision can only make a read go to the
 /// file, never skip one that has a row.
 /// </summary>
-public sealed class KnownRowsGrainStorage(IGrainStorage store, KnownRowsGrainStorage.StoredRows rows) : IGrainStorage
+public sealed class KnownRowsGrainStorage(IGrainStorage store, KnownRowsGrainStorage.StoredRows rows, IActivatorProvider activators)
+    : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (FreshState<T>.Create is { } create && rows.SurelyAbsent(stateName, grainId))
+        if (rows.SurelyAbsent(stateName, grainId))
         {
-            // What the provider answers when it finds no row.
-            grainState.State = create();
+            // What the provider answers when it finds no row, its new state made by the same activator.
+            grainState.State = activators.GetActivator<T>().Create();
             grainState.ETag = null;
             grainState.RecordExists = false;
             return Task.CompletedTask;
@@ -108,12 +110,5 @@ public sealed class KnownRowsGrainStorage(IGrainStorage store, KnownRowsGrainSto
         }
 
         private static int Key(string stateName, string key) => HashCode.Combine(stateName, key);
-    }
-
-    /// <summary>A new state of type <typeparamref name="T"/>, as the provider makes one; null when it has no parameterless constructor.</summary>
-    private static class FreshState<T>
-    {
-        public static readonly Func<T>? Create =
-            typeof(T).IsValueType || typeof(T).GetConstructor(Type.EmptyTypes) is not null ? Activator.CreateInstance<T> : null;
     }
 }

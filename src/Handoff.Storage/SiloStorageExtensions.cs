@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace Handoff.Storage;
@@ -43,7 +44,8 @@ public static class SiloStorageExtensions
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Handoff, (services, _) => new StateTakenAtWriteGrainStorage(
             new KnownRowsGrainStorage(
                 new OneWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteStateStore), services.GetRequiredService<SqliteWriter>()),
-                storedRows),
+                storedRows,
+                services.GetRequiredService<IActivatorProvider>()),
             services.GetRequiredService<BinaryStateSerializer>()));
         // Orleans' own ADO.NET reminder table, running our statements (deploy/sqlite/handoff-sqlite-2-reminders.sql)
         // through the same invariant as the grain storage.
