@@ -10,8 +10,9 @@ namespace Handoff.Storage.Journal;
 /// <summary>
 /// The event journal of the embedded store, in a SQLite file of its own (WAL, synchronous=FULL). SQLite takes one
 /// writer at a time, so appends go through one writer loop that commits every append waiting for it in one
-/// transaction (group commit): one fsync for many batches, however many streams send them. Reads use pooled
-/// connections of their own, which WAL lets run beside the writer.
+/// transaction (group commit): one fsync for many batches, however many streams send them. Reads use connections of
+/// their own, which WAL lets run beside the writer; a contact whose rows this process appended lately, or that has
+/// none, is answered from memory instead (<see cref="RecentAppends"/>).
 /// </summary>
 public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
 {
@@ -38,10 +39,18 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     /// </summary>
     private const int CheckpointPages = 10_000;
 
+    /// <summary>
+    /// The latest appended rows whose contacts' replays are answered from memory (<see cref="RecentAppends"/>): about a
+    /// second of appends at the cold ingest's rate, longer than a batch waits between its append and its contacts'
+    /// calls. A contact whose first row has left them is read from the file.
+    /// </summary>
+    public const int RecentRowsHeld = 32_768;
+
     private readonly string connectionString;
     private readonly Serializer serializer;
     private readonly JournalAppendQueue appends;
     private readonly Task writer;
+    private readonly RecentAppends recent;
 
     /// <summary>
     /// Contact readers not in use. Every activation replays its contact's journal: a reader kept open with its statement
@@ -61,6 +70,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         {
             Execute(connection, "PRAGMA journal_mode=WAL;");
             Execute(connection, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, SchemaFile)));
+            recent = RecentAppends.Read(connection, RecentRowsHeld);
         }
 
         writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -78,9 +88,15 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
         appends.AppendAsync(tenantId, entries, appendedAt);
 
     public Task<IReadOnlyList<EngagementEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken = default)
+    {
+        if (recent.TryRead(tenantId, contactId, since, out var held))
+        {
+            return Task.FromResult(held);
+        }
+
         // Microsoft.Data.Sqlite's async calls run synchronously: the read goes to the thread pool, off the grain's turn.
-        Task.Run<IReadOnlyList<EngagementEvent>>(() =>
+        return Task.Run<IReadOnlyList<EngagementEvent>>(() =>
         {
             var reader = idleReaders.TryTake(out var idle) ? idle : new ContactReader(Open());
             List<EngagementEvent> events;
@@ -97,6 +113,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             Return(reader);
             return events;
         }, cancellationToken);
+    }
 
     private void Return(ContactReader reader)
     {
@@ -143,6 +160,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     public Task<long> PruneAsync(DateTimeOffset appendedBefore, CancellationToken cancellationToken = default) =>
         Task.Run(() =>
         {
+            recent.Forget();
             using var connection = Open();
             using var command = connection.CreateCommand();
             // In slices, so that appends wait for the write lock a short while at a time.
@@ -228,6 +246,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
             }
 
             transaction.Commit();
+            recent.Committed(group, answers);
             return answers;
         });
     }
