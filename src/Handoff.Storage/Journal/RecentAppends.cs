@@ -9,7 +9,8 @@ namespace Handoff.Storage.Journal;
 /// docs/storage.md): which contacts had rows in the file when the server started, and every row appended since. A
 /// contact's replay is answered from memory when all of its rows are among the latest appends, which is the case for
 /// a contact new to the tenant, activated by the batch that brought its first events; a contact with no row at all
-/// has nothing to replay. Any other contact is read from the file.
+/// has nothing to replay. Any other contact is read from the file, and so is a contact's second replay: rows are held
+/// from their append until their contact's activation takes them.
 /// </summary>
 /// <remarks>
 /// Contacts are told apart by a hash of tenant and contact. A collision can only send a read to the file: rows of two
@@ -92,9 +93,11 @@ internal sealed class RecentAppends
 
     /// <summary>
     /// The contact's events appended at or after <paramref name="since"/>, when every row it has is held here (none, for
-    /// a contact without rows); false when the file must be read.
+    /// a contact without rows); false when the file must be read. Rows are handed over once: the activation that
+    /// replays them holds them from then on, so a later replay of the contact (a later activation) reads the file and
+    /// memory holds rows only from their append to their contact's activation.
     /// </summary>
-    public bool TryRead(string tenantId, string contactId, DateTimeOffset since, out IReadOnlyList<EngagementEvent> events)
+    public bool TryTake(string tenantId, string contactId, DateTimeOffset since, out IReadOnlyList<EngagementEvent> events)
     {
         var key = Key(tenantId, contactId);
         lock (gate)
@@ -103,6 +106,11 @@ internal sealed class RecentAppends
             {
                 var whole = contact.Is(tenantId, contactId);
                 events = whole ? contact.Since(since) : NoEvents;
+                if (whole)
+                {
+                    ReadFromFile(key);
+                }
+
                 return whole;
             }
 
@@ -171,18 +179,18 @@ internal sealed class RecentAppends
 
         public bool Is(string tenant, string contact) => tenantId == tenant && contactId == contact;
 
+        /// <summary>The events appended at or after <paramref name="since"/>: all of them, unless a replay starts after one.</summary>
         public IReadOnlyList<EngagementEvent> Since(DateTimeOffset since)
         {
-            var events = new List<EngagementEvent>(Events.Count);
             foreach (var e in Events)
             {
-                if (e.AppendedAt >= since)
+                if (e.AppendedAt < since)
                 {
-                    events.Add(e);
+                    return Events.FindAll(kept => kept.AppendedAt >= since);
                 }
             }
 
-            return events;
+            return Events;
         }
     }
 }

@@ -90,7 +90,7 @@ public sealed class SqliteEventJournal : IEventJournal, IAsyncDisposable
     public Task<IReadOnlyList<EngagementEvent>> ReadContactAsync(string tenantId, string contactId, DateTimeOffset since,
         CancellationToken cancellationToken = default)
     {
-        if (recent.TryRead(tenantId, contactId, since, out var held))
+        if (recent.TryTake(tenantId, contactId, since, out var held))
         {
             return Task.FromResult(held);
         }

@@ -11,7 +11,7 @@ namespace Handoff.Server.Tests.Storage;
 /// <summary>
 /// The SQLite journal answers a contact's replay from memory when every row of the contact was appended by this
 /// process lately, and reads its file otherwise. These are the cases where the file must be read: rows from before a
-/// restart, rows that have left the ones held in memory, and rows a prune removed.
+/// restart, rows that have left the ones held in memory, rows an earlier replay took, and rows a prune removed.
 /// </summary>
 public sealed class SqliteJournalReadTests : IAsyncDisposable
 {
@@ -41,6 +41,8 @@ public sealed class SqliteJournalReadTests : IAsyncDisposable
 
         Assert.Equal([("a1", before), ("a2", after)], Read(await journal.ReadContactAsync(Tenant, "alice", DateTimeOffset.MinValue)));
         Assert.Equal([("b1", before)], Read(await journal.ReadContactAsync(Tenant, "bob", DateTimeOffset.MinValue)));
+        Assert.Equal([("c1", after)], Read(await journal.ReadContactAsync(Tenant, "carol", DateTimeOffset.MinValue)));
+        // A second replay of a contact (a later activation) gets the same rows.
         Assert.Equal([("c1", after)], Read(await journal.ReadContactAsync(Tenant, "carol", DateTimeOffset.MinValue)));
         Assert.Empty(await journal.ReadContactAsync(Tenant, "nobody", DateTimeOffset.MinValue));
         Assert.Empty(await journal.ReadContactAsync("another-tenant", "alice", DateTimeOffset.MinValue));
