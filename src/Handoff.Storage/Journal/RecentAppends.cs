@@ -43,31 +43,19 @@ internal sealed class RecentAppends
     }
 
     /// <summary>
-    /// Reads which contacts have rows in the journal, before anything appends: one probe of the contact index per
-    /// contact, so the start-up costs the number of contacts, not of rows.
+    /// Reads which contacts have rows in the journal, before anything appends, from the contact index alone (its
+    /// entries in order, no payload read).
     /// </summary>
     public static RecentAppends Read(SqliteConnection connection, int capacity)
     {
         var contacts = new HashSet<int>();
-        using var first = new SqliteStatement(connection, "SELECT TenantId, ContactId FROM EventJournal ORDER BY TenantId, ContactId LIMIT 1;");
-        using var after = new SqliteStatement(connection, """
-            SELECT TenantId, ContactId FROM EventJournal
-            WHERE (TenantId, ContactId) > ($tenant, $contact)
-            ORDER BY TenantId, ContactId LIMIT 1;
-            """);
-        var (tenant, contact) = (after.Parameter("$tenant"), after.Parameter("$contact"));
-        var next = first;
-        while (next.Read())
+        using var rows = new SqliteStatement(connection, "SELECT DISTINCT TenantId, ContactId FROM EventJournal;");
+        while (rows.Read())
         {
-            var (tenantId, contactId) = (next.GetString(0), next.GetString(1));
-            next.Reset();
-            contacts.Add(Key(tenantId, contactId));
-            after.Bind(tenant, tenantId);
-            after.Bind(contact, contactId);
-            next = after;
+            contacts.Add(Key(rows.GetString(0), rows.GetString(1)));
         }
 
-        next.Reset();
+        rows.Reset();
         return new RecentAppends(contacts, capacity);
     }
 
