@@ -27,7 +27,10 @@ internal sealed class RecentAppends
     /// <summary>Contacts all of whose rows are held here: their events in append order.</summary>
     private readonly Dictionary<int, HeldContact> held = [];
 
-    /// <summary>Contacts with rows in the file that are not all held here: at start-up, since a row left, or by a collision.</summary>
+    /// <summary>
+    /// Contacts read from the file from now on: those with rows at start-up, those answered from here once, those whose
+    /// rows left, and those that share a hash.
+    /// </summary>
     private readonly HashSet<int> inFileOnly;
 
     /// <summary>The contact of each held row, oldest first from <see cref="oldest"/>: when a row leaves, so does its contact.</summary>
@@ -81,9 +84,9 @@ internal sealed class RecentAppends
 
     /// <summary>
     /// The contact's events appended at or after <paramref name="since"/>, when every row it has is held here (none, for
-    /// a contact without rows); false when the file must be read. Rows are handed over once: the activation that
-    /// replays them holds them from then on, so a later replay of the contact (a later activation) reads the file and
-    /// memory holds rows only from their append to their contact's activation.
+    /// a contact without rows); false when the file must be read. A contact is answered from here once: the activation
+    /// that replays its rows holds them from then on and gets the later ones as calls, so memory holds a row only from
+    /// its append to its contact's activation, and a later replay of the contact (a later activation) reads the file.
     /// </summary>
     public bool TryTake(string tenantId, string contactId, DateTimeOffset since, out IReadOnlyList<EngagementEvent> events)
     {
@@ -102,8 +105,9 @@ internal sealed class RecentAppends
                 return whole;
             }
 
+            // Not in the file either: nothing to replay. The contact's next rows reach this activation as calls.
             events = NoEvents;
-            return !inFileOnly.Contains(key);
+            return inFileOnly.Add(key);
         }
     }
 

@@ -46,6 +46,9 @@ public sealed class SqliteJournalReadTests : IAsyncDisposable
         Assert.Equal([("c1", after)], Read(await journal.ReadContactAsync(Tenant, "carol", DateTimeOffset.MinValue)));
         Assert.Empty(await journal.ReadContactAsync(Tenant, "nobody", DateTimeOffset.MinValue));
         Assert.Empty(await journal.ReadContactAsync("another-tenant", "alice", DateTimeOffset.MinValue));
+        // A contact that had nothing to replay, and has rows since, reads them.
+        await journal.AppendAsync(Tenant, [Entry("nobody", "n1")], after);
+        Assert.Equal([("n1", after)], Read(await journal.ReadContactAsync(Tenant, "nobody", DateTimeOffset.MinValue)));
     }
 
     [Fact]
